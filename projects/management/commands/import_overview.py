@@ -1,0 +1,88 @@
+"""python manage.py import_overview FILE [--dry-run] [--year N]"""
+
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from projects.services import ImportRefused, import_overview
+from projects.spreadsheets import WorkbookError, read_overview
+
+
+class Command(BaseCommand):
+    help = "資料の Excel ブック (.xlsx) を読み込み、その年度の事業を作成・更新します。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="資料の .xlsx ファイル")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="書き込まずに変更内容だけを表示する"
+        )
+        parser.add_argument(
+            "--year", type=int, help="年度 (西暦の開始年、例: 2020)。表題から読めない場合に指定"
+        )
+
+    def progress(self, done, total):
+        if total and self.stderr.isatty():
+            self.stderr.write(f"\r読込中 {done}/{total} 行", ending="")
+            if done == total:
+                self.stderr.write("")
+
+    def handle(self, *args, file, dry_run, year, **options):
+        try:
+            overview = read_overview(
+                file,
+                year=year,
+                progress=self.progress,
+                max_bytes=settings.OVERVIEW_MAX_UPLOAD_BYTES,
+                max_uncompressed=settings.OVERVIEW_MAX_UNCOMPRESSED_BYTES,
+            )
+            result = import_overview(overview, dry_run=dry_run, filename=str(file))
+        except WorkbookError as exc:
+            raise CommandError(self.describe_errors(exc.problems)) from exc
+        except ImportRefused as exc:
+            self.report_warnings(exc.result.warnings)
+            raise CommandError(self.describe_errors(exc.result.errors)) from exc
+        self.report_warnings(result.warnings)
+        prefix = "[確認のみ・書き込みなし] " if dry_run else ""
+        self.stdout.write(
+            f"{prefix}{overview.sheet} ({result.fiscal_year}年度): "
+            + "、".join(f"{k} {v}" for k, v in self.totals(result).items())
+        )
+        for line in result.summary_lines():
+            self.stdout.write(prefix + line)
+        for label in result.created_projects:
+            self.stdout.write(f"{prefix}  + 事業 {label}")
+        for label in result.removed_projects:
+            self.stdout.write(f"{prefix}  - 事業 {label}")
+        for diff in result.activity_changes:
+            mark = " (画面で変更済みの項目を上書き)" if diff.conflict else ""
+            self.stdout.write(
+                f"{prefix}  ~ {diff.cell} 事業「{diff.project}」 {diff.old_status} → {diff.new_status}{mark}"
+            )
+
+    @staticmethod
+    def totals(result):
+        names = {
+            "strategies": "取組",
+            "measures": "施策",
+            "projects": "事業",
+            "rows": "行",
+            "activities": "実績項目",
+        }
+        return {names[k]: v for k, v in result.totals.items()}
+
+    def report_warnings(self, warnings):
+        for warning in warnings:
+            self.stderr.write(self.style.WARNING(f"警告: {warning}"))
+
+    @staticmethod
+    def describe_errors(problems):
+        lines = [
+            f"取り込みを中止しました。データベースは変更していません。エラー {len(problems)} 件:"
+        ]
+        lines += [f"  {p}" for p in problems]
+        return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("manage.py import_overview を使ってください")

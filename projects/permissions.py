@@ -1,0 +1,42 @@
+"""Who may write what: the secretariat everything, municipal staff their municipality's projects.
+
+Every write path (admin, staff page, imports) asks these functions on the server.
+"""
+
+
+def is_secretariat(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    profile = getattr(user, "staff_profile", None)
+    return bool(profile and profile.is_secretariat)
+
+
+def municipality_of(user):
+    """The municipality a staff member works for, or None (anonymous, secretariat, unassigned)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    profile = getattr(user, "staff_profile", None)
+    return profile.municipality if profile else None
+
+
+def can_edit_project(user, project) -> bool:
+    if is_secretariat(user):
+        return True
+    municipality = municipality_of(user)
+    if municipality is None:
+        return False
+    return project.municipalities.filter(pk=municipality.pk).exists()
+
+
+def project_ids_editable_by(user, fiscal_year) -> set[int] | None:
+    """IDs of the year's projects the user may change; None means all of them."""
+    if is_secretariat(user):
+        return None
+    municipality = municipality_of(user)
+    if municipality is None:
+        return set()
+    return set(
+        fiscal_year.projects.filter(municipalities=municipality).values_list("id", flat=True)
+    )

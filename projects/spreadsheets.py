@@ -1,0 +1,626 @@
+"""Reading and writing the 資料 workbook (openpyxl; no database).
+
+The reader accepts the family of workbooks the secretariat produces: the header found by its
+labels wherever it is, hierarchy cells merged (read as empty below the anchor) or repeated on
+every row, an optional 関係市町 column, notes above the table and other sheets ignored.
+It never stops at the first problem: every error and warning is collected with its cell.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+from . import notation
+from .overview import (
+    ALL_MUNICIPALITIES,
+    ActivityData,
+    MeasureData,
+    Overview,
+    Problem,
+    ProjectData,
+    RowData,
+    StrategyData,
+)
+
+HEADER_SCAN_ROWS = 40
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+
+STRATEGY_RE = re.compile(r"^\s*([0-9０-９]*)[\s\u3000.．、]*(.*)$", re.S)
+MEASURE_RE = re.compile(
+    r"^\s*([ア-ンA-Za-zＡ-Ｚａ-ｚ]|[0-9０-９]+|[①-⑳])[\s\u3000.．、]+(.+)$", re.S
+)
+POLICY_RE = re.compile(r"^\s*[(（][0-9０-９]+[)）]")
+LABEL_RE = re.compile(r"資料\s*[0-9０-９]+(?:\s*[-－ー‐]\s*[0-9０-９]+)?")
+MUNICIPALITY_SPLIT_RE = re.compile(r"[、,，・/／\s\u3000]+")
+
+
+class WorkbookError(Exception):
+    """The file cannot be read as a 資料 workbook at all (not xlsx, too large, no header…)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def squash(value) -> str:
+    """A header label compared without spaces or line breaks and with full-width folded."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or "")))
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def check_file(
+    path_or_file, *, max_bytes=DEFAULT_MAX_BYTES, max_uncompressed=DEFAULT_MAX_UNCOMPRESSED
+):
+    """Refuse what is not a reasonably sized xlsx before openpyxl inflates it."""
+    name = getattr(path_or_file, "name", str(path_or_file))
+    try:
+        if hasattr(path_or_file, "seek"):
+            path_or_file.seek(0, 2)
+            size = path_or_file.tell()
+            path_or_file.seek(0)
+        else:
+            import os
+
+            size = os.path.getsize(path_or_file)
+    except OSError as exc:
+        raise WorkbookError(
+            [Problem(f"ファイルを開けません ({exc.strerror or exc})。", code="unreadable")]
+        ) from exc
+    if size > max_bytes:
+        raise WorkbookError(
+            [
+                Problem(
+                    f"ファイルが大きすぎます ({size:,} バイト、上限 {max_bytes:,} バイト)。",
+                    code="too_large",
+                )
+            ]
+        )
+    try:
+        with zipfile.ZipFile(path_or_file) as archive:
+            names = set(archive.namelist())
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise WorkbookError(
+            [Problem(f"Excel ブック (.xlsx) ではありません: {name}", code="not_xlsx")]
+        ) from exc
+    finally:
+        if hasattr(path_or_file, "seek"):
+            path_or_file.seek(0)
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise WorkbookError(
+            [Problem(f"Excel ブック (.xlsx) ではありません: {name}", code="not_xlsx")]
+        )
+    if inflated > max_uncompressed:
+        raise WorkbookError(
+            [
+                Problem(
+                    f"展開後のサイズが大きすぎます ({inflated:,} バイト、上限 {max_uncompressed:,} バイト)。",
+                    code="too_large_uncompressed",
+                )
+            ]
+        )
+
+
+@dataclass
+class Columns:
+    header_row: int
+    strategy: int
+    measure: int | None
+    number: int | None
+    name: int
+    summary: int
+    results: int
+    municipalities: int | None = None
+
+    def span(self) -> int:
+        return max(c for c in vars(self).values() if c is not None) + 1
+
+
+def find_columns(rows: list[tuple]) -> Columns | None:
+    """Locate the header row by its labels and map each column (0-based)."""
+    for index, row in enumerate(rows):
+        labels = {squash(v): col for col, v in enumerate(row) if v is not None}
+        results = next((c for lab, c in labels.items() if lab.startswith("事業の実績")), None)
+        if "取組" not in labels or results is None:
+            continue
+        name = next((labels[k] for k in ("事業名", "事業") if k in labels), None)
+        summary = next((c for lab, c in labels.items() if lab.startswith("事業の概要")), None)
+        if name is None or summary is None:
+            continue
+        strategy = labels["取組"]
+        measure = labels.get("施策")
+        if measure is None and name - strategy >= 2:
+            measure = strategy + 1
+        number = next(
+            (labels[k] for k in ("番号", "No.", "NO.", "No", "№", "事業番号") if k in labels), None
+        )
+        if number is None and summary - name >= 2:
+            number, name = name, name + 1
+        munis = next((c for lab, c in labels.items() if "関係市町" in lab or lab == "市町"), None)
+        return Columns(index, strategy, measure, number, name, summary, results, munis)
+    return None
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def read_overview(
+    path_or_file,
+    *,
+    year: int | None = None,
+    progress: ProgressCallback | None = None,
+    max_bytes=DEFAULT_MAX_BYTES,
+    max_uncompressed=DEFAULT_MAX_UNCOMPRESSED,
+) -> Overview:
+    """Parse a 資料 workbook. Raises WorkbookError when it is not one; otherwise returns an
+    Overview whose ``errors`` and ``warnings`` list every problem found."""
+    check_file(path_or_file, max_bytes=max_bytes, max_uncompressed=max_uncompressed)
+    try:
+        workbook = openpyxl.load_workbook(path_or_file, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise WorkbookError(
+            [Problem(f"Excel ブックとして読めません ({type(exc).__name__})。", code="unreadable")]
+        ) from exc
+    try:
+        for sheet in workbook.worksheets:
+            rows = list(sheet.iter_rows(values_only=True))
+            columns = find_columns(rows[:HEADER_SCAN_ROWS])
+            if columns is not None:
+                return TableReader(sheet.title, rows, columns, year, progress).read()
+    finally:
+        workbook.close()
+    raise WorkbookError(
+        [
+            Problem(
+                "表の見出し行 (取組・事業名・事業の概要・事業の実績) が見つかりません。",
+                code="no_header",
+            )
+        ]
+    )
+
+
+class TableReader:
+    """Walks the rows under the header, filling hierarchy cells downward."""
+
+    def __init__(self, sheet: str, rows: list[tuple], columns: Columns, year: int | None, progress):
+        self.sheet, self.rows, self.cols, self.progress = sheet, rows, columns, progress
+        self.overview = Overview(sheet=sheet)
+        self.year_override = year
+        self.strategy: StrategyData | None = None
+        self.measure: MeasureData | None = None
+        self.project: ProjectData | None = None
+        self.policy_field = ""
+        self.pending_band = ""
+
+    def problem(
+        self, kind: str, message: str, *, col: int | None = None, row: int = 0, code: str = ""
+    ):
+        cell = (
+            f"{get_column_letter(col + 1)}{row}"
+            if col is not None and row
+            else (str(row) if row else "")
+        )
+        project = self.project.label if self.project and kind != "title" else ""
+        target = self.overview.warnings if kind == "warning" else self.overview.errors
+        target.append(Problem(message, self.sheet, cell, project, code))
+
+    def read(self) -> Overview:
+        self.read_preamble()
+        self.read_header()
+        data = self.rows[self.cols.header_row + 1 :]
+        for offset, values in enumerate(data):
+            excel_row = self.cols.header_row + 2 + offset
+            values = tuple(values) + (None,) * (self.cols.span() - len(values))
+            self.read_row(values, excel_row)
+            if self.progress and offset % 200 == 0:
+                self.progress(offset, len(data))
+        if self.progress:
+            self.progress(len(data), len(data))
+        if not self.overview.projects():
+            self.overview.errors.append(
+                Problem("表に事業が 1 件もありません。", self.sheet, code="empty")
+            )
+        return self.overview
+
+    def read_preamble(self):
+        ov = self.overview
+        for values in self.rows[: self.cols.header_row]:
+            for value in values:
+                text = cell_text(value).strip()
+                if not text:
+                    continue
+                label = LABEL_RE.search(text)
+                if label and not ov.document_label and len(text) <= len(label.group()) + 4:
+                    ov.document_label = text
+                elif not ov.title and "年度" in text:
+                    ov.title = text
+        ov.fiscal_year = self.year_override or notation.parse_fiscal_year(ov.title)
+        if ov.fiscal_year is None:
+            ov.errors.append(
+                Problem(
+                    "表題から年度 (例: 令和2年度) を読み取れません。--year で年度を指定してください。",
+                    self.sheet,
+                    code="no_year",
+                )
+            )
+            ov.fiscal_year = 0
+
+    def read_header(self):
+        ov, cols = self.overview, self.cols
+        header = self.rows[cols.header_row]
+        ov.results_header = cell_text(header[cols.results])
+        ov.legend = notation.parse_legend(ov.results_header)
+        ov.has_municipality_column = cols.municipalities is not None
+        if not ov.legend:
+            self.problem(
+                "warning",
+                "実績欄の見出しに凡例 (●は実施済み…) がありません。既定の凡例で読みます。",
+                col=cols.results,
+                row=cols.header_row + 1,
+                code="no_legend",
+            )
+
+    def value(self, values, col) -> str:
+        return "" if col is None else cell_text(values[col]).strip()
+
+    def read_row(self, values, excel_row):
+        cols = self.cols
+        texts = {
+            c: self.value(values, c)
+            for c in (
+                cols.strategy,
+                cols.measure,
+                cols.number,
+                cols.name,
+                cols.summary,
+                cols.results,
+            )
+        }
+        filled = {c: t for c, t in texts.items() if t}
+        if not filled:
+            return
+        strategy_text = texts[cols.strategy]
+        measure_text = texts.get(cols.measure, "") if cols.measure is not None else ""
+        rest = {t for c, t in filled.items() if c not in (cols.strategy, cols.measure)}
+        if strategy_text and not measure_text and rest <= {strategy_text}:
+            if STRATEGY_RE.match(strategy_text).group(1):
+                self.enter_strategy(strategy_text, excel_row)
+            else:
+                self.pending_band = strategy_text  # a band row across the table
+            return
+        if POLICY_RE.match(measure_text) and rest <= {measure_text}:
+            self.enter_strategy(strategy_text, excel_row)
+            self.policy_field, self.measure, self.project = measure_text, None, None
+            return
+        self.enter_strategy(texts[cols.strategy], excel_row)
+        if measure_text:
+            self.enter_measure(measure_text, excel_row)
+        self.enter_row(values, texts, excel_row)
+
+    def enter_strategy(self, heading: str, excel_row: int):
+        if not heading or (self.strategy and heading == self.strategy.heading):
+            return
+        digits, title = STRATEGY_RE.match(heading).groups()
+        number = (
+            int(unicodedata.normalize("NFKC", digits))
+            if digits
+            else len(self.overview.strategies) + 1
+        )
+        title = title.strip() or heading
+        self.strategy = StrategyData(number, title, heading, band=self.pending_band)
+        if any(s.number == number for s in self.overview.strategies):
+            self.problem(
+                "error",
+                f"取組番号 {number} が重複しています。",
+                col=self.cols.strategy,
+                row=excel_row,
+                code="duplicate_strategy",
+            )
+        self.overview.strategies.append(self.strategy)
+        self.pending_band, self.policy_field, self.measure, self.project = "", "", None, None
+
+    def enter_measure(self, heading: str, excel_row: int):
+        if self.measure and heading == self.measure.heading:
+            return
+        if self.strategy is None:
+            self.problem(
+                "error",
+                "取組のない施策です。",
+                col=self.cols.measure,
+                row=excel_row,
+                code="no_strategy",
+            )
+            return
+        match = MEASURE_RE.match(heading)
+        label, title = (
+            (match.group(1), match.group(2).strip()) if match else (heading[:10], heading)
+        )
+        self.measure = MeasureData(label, title, heading, self.policy_field)
+        self.strategy.measures.append(self.measure)
+        self.project = None
+
+    def parse_number(self, text: str, excel_row: int) -> int | None:
+        if not text:
+            return None
+        folded = unicodedata.normalize("NFKC", text).strip()
+        if folded.isdigit():
+            return int(folded)
+        self.problem(
+            "error",
+            f"事業番号「{text}」が数字ではありません。",
+            col=self.cols.number,
+            row=excel_row,
+            code="bad_number",
+        )
+        return None
+
+    def enter_row(self, values, texts, excel_row):
+        cols = self.cols
+        number_text, name = (
+            texts.get(cols.number, "") if cols.number is not None else "",
+            texts[cols.name],
+        )
+        number = self.parse_number(number_text, excel_row)
+        current = self.project
+        continues = current is not None and (
+            (not number_text and not name)
+            or (not number_text and name == current.name)
+            or (number is not None and number == current.number and name in ("", current.name))
+        )
+        if not continues:
+            if self.measure is None:
+                self.problem(
+                    "error",
+                    "施策が決まらない行です。",
+                    col=cols.measure or cols.strategy,
+                    row=excel_row,
+                    code="no_measure",
+                )
+                return
+            self.project = ProjectData(number, name, excel_row=excel_row)
+            self.measure.projects.append(self.project)
+        row = RowData(summary=cell_text(values[cols.summary]).strip(), excel_row=excel_row)
+        self.project.rows.append(row)
+        self.read_municipalities(values, excel_row)
+        self.read_results(values[cols.results], row, excel_row)
+        if (
+            not continues
+            and number is not None
+            and not name
+            and not row.summary
+            and not row.activities
+        ):
+            self.problem(
+                "warning",
+                "番号だけの行です (事業名・概要・実績がありません)。取り込んで残します。",
+                col=cols.number,
+                row=excel_row,
+                code="number_only",
+            )
+
+    def read_municipalities(self, values, excel_row):
+        col = self.cols.municipalities
+        text = self.value(values, col)
+        if col is None:
+            return
+        names = [n for n in MUNICIPALITY_SPLIT_RE.split(text) if n]
+        found = list(self.project.municipalities or [])
+        for name in names:
+            if name in ("全市町", "全7市町", "7市町", "全て"):
+                found.extend(ALL_MUNICIPALITIES)
+            elif name in ALL_MUNICIPALITIES:
+                found.append(name)
+            else:
+                self.problem(
+                    "error",
+                    f"関係市町「{name}」は圏域の市町ではありません。",
+                    col=col,
+                    row=excel_row,
+                    code="unknown_municipality",
+                )
+        self.project.municipalities = [m for m in ALL_MUNICIPALITIES if m in found]
+
+    def read_results(self, value, row: RowData, excel_row: int):
+        col = self.cols.results
+        cell = f"{get_column_letter(col + 1)}{excel_row}"
+        legend = self.overview.legend or None
+        for number, line in enumerate(notation.split_lines(cell_text(value)), start=1):
+            parsed = notation.classify_line(line, legend)
+            if parsed.kind == "activity":
+                row.activities.append(
+                    ActivityData(parsed.status, parsed.text, parsed.prefix, cell=cell)
+                )
+            elif parsed.kind == "detail" and row.activities:
+                row.activities[-1].details.append(parsed.text)
+            elif parsed.kind == "unknown_marker":
+                self.problem(
+                    "error",
+                    f"{number} 行目の記号「{parsed.symbol}」は凡例にありません: {line}",
+                    col=col,
+                    row=excel_row,
+                    code="unknown_marker",
+                )
+            elif parsed.kind in ("unmarked", "detail"):
+                row.activities.append(ActivityData(None, line, "", cell=cell))
+                self.problem(
+                    "warning",
+                    f"{number} 行目に状況の記号がありません。記号なしで取り込みます: {line}",
+                    col=col,
+                    row=excel_row,
+                    code="unmarked",
+                )
+
+
+# --- writing -------------------------------------------------------------------------------
+
+COLUMN_WIDTHS = {"A": 13.0, "B": 18.0, "C": 4.5, "D": 20.0, "E": 32.0, "F": 100.0, "G": 16.0}
+A3_PAPER = 8
+
+
+def _styles():
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="000000")
+    return {
+        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "wrap": Alignment(wrap_text=True, vertical="top"),
+        "center": Alignment(wrap_text=True, vertical="center", horizontal="center"),
+        "bold": Font(bold=True),
+        "title": Font(bold=True, size=14),
+        "band": PatternFill("solid", fgColor="D9E1F2"),
+        "header": PatternFill("solid", fgColor="BFBFBF"),
+    }
+
+
+class SheetWriter:
+    """Writes cells as text (never formulas) with the table's borders and wrapping."""
+
+    def __init__(self, sheet, width: int):
+        self.sheet, self.width, self.style = sheet, width, _styles()
+
+    def put(self, row: int, col: int, value, *, font=None, fill=None, align=None):
+        cell = self.sheet.cell(row=row, column=col)
+        cell.value = value
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # stays text: a results line can start with =
+        cell.border = self.style["border"]
+        cell.alignment = align or self.style["wrap"]
+        if font is not None:
+            cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        return cell
+
+    def frame(self, row: int, first_col: int, last_col: int):
+        """Border the non-anchor cells of a merge so the printed grid is whole."""
+        for col in range(first_col + 1, last_col + 1):
+            self.sheet.cell(row=row, column=col).border = self.style["border"]
+
+    def merge(self, first_row: int, col: int, last_row: int, last_col: int | None = None):
+        last_col = last_col or col
+        if last_row > first_row or last_col > col:
+            self.sheet.merge_cells(
+                start_row=first_row, start_column=col, end_row=last_row, end_column=last_col
+            )
+
+
+def write_overview(overview: Overview, destination) -> None:
+    """Write the 資料 table in the source's layout: A3 landscape, header repeated on each page."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = (overview.document_label or "資料")[:31]
+    width = 7 if overview.has_municipality_column else 6
+    out = SheetWriter(sheet, width)
+    write_head(out, overview)
+    row = 3
+    for strategy in overview.strategies:
+        row = write_strategy(out, strategy, row)
+    setup_page(sheet, width, row - 1)
+    workbook.save(destination)
+
+
+def write_head(out: SheetWriter, overview: Overview):
+    s, width = out.style, out.width
+    title = out.put(1, 1, overview.title, font=s["title"])
+    title.border = openpyxl.styles.Border()
+    out.merge(1, 1, 1, width - 1)
+    label = out.put(1, width, overview.document_label, font=s["bold"])
+    label.alignment = openpyxl.styles.Alignment(horizontal="right", vertical="top")
+    label.border = openpyxl.styles.Border()
+    headers = ["取組", None, "事業名", None, "事業の概要", overview.results_header]
+    if width == 7:
+        headers.append("関係市町")
+    for col, text in enumerate(headers, start=1):
+        out.put(2, col, text, font=s["bold"], fill=s["header"], align=s["center"])
+    out.merge(2, 1, 2, 2)
+    out.merge(2, 3, 2, 4)
+
+
+def write_strategy(out: SheetWriter, strategy: StrategyData, row: int) -> int:
+    s = out.style
+    band = strategy.band or strategy.title
+    out.put(row, 1, band, font=s["bold"], fill=s["band"])
+    out.frame(row, 1, out.width)
+    out.merge(row, 1, row, out.width)
+    row += 1
+    first = row
+    policy = ""
+    for measure in strategy.measures:
+        if measure.policy_field and measure.policy_field != policy:
+            policy = measure.policy_field
+            out.put(row, 2, policy, font=s["bold"])
+            out.frame(row, 2, out.width)
+            out.merge(row, 2, row, out.width)
+            row += 1
+        row = write_measure(out, measure, row)
+    last = max(first, row - 1)
+    for r in range(first, last + 1):
+        out.sheet.cell(row=r, column=1).border = s["border"]
+    out.put(first, 1, strategy.heading)
+    out.merge(first, 1, last)
+    return max(row, first + 1)
+
+
+def write_measure(out: SheetWriter, measure: MeasureData, row: int) -> int:
+    first = row
+    for project in measure.projects:
+        row = write_project(out, project, row)
+    last = max(first, row - 1)
+    out.put(first, 2, measure.heading)
+    for r in range(first + 1, last + 1):
+        out.sheet.cell(row=r, column=2).border = out.style["border"]
+    out.merge(first, 2, last)
+    return max(row, first + 1)
+
+
+def write_project(out: SheetWriter, project: ProjectData, row: int) -> int:
+    rows = project.rows or [RowData()]
+    first = row
+    for data in rows:
+        out.put(row, 3, None)
+        out.put(row, 4, None)
+        out.put(row, 5, data.summary or None)
+        out.put(row, 6, data.results or None)
+        if out.width == 7:
+            out.put(row, 7, None)
+        row += 1
+    last = row - 1
+    out.put(first, 3, project.number, align=out.style["center"])
+    out.put(first, 4, project.name or None)
+    out.merge(first, 3, last)
+    out.merge(first, 4, last)
+    if out.width == 7:
+        out.put(first, 7, "、".join(project.municipalities or []) or None)
+        out.merge(first, 7, last)
+    return row
+
+
+def setup_page(sheet, width: int, last_row: int):
+    for letter, value in COLUMN_WIDTHS.items():
+        if ord(letter) - ord("A") < width:
+            sheet.column_dimensions[letter].width = value
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = A3_PAPER
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "2:2"
+    sheet.print_area = f"A1:{get_column_letter(width)}{max(last_row, 2)}"
+    sheet.freeze_panes = "A3"
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
