@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import notation
@@ -310,6 +311,7 @@ class Activity(models.Model):
         verbose_name=_("前年度の項目"),
     )
     version = models.PositiveIntegerField(_("版"), default=1, editable=False)
+    created_at = models.DateTimeField(_("作成日時"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = ActivityQuerySet.as_manager()
@@ -536,3 +538,24 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.municipality or _('事務局')})"
+
+
+class PendingUpload(models.Model):
+    """A workbook uploaded for preview, kept until the secretariat confirms or cancels it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, verbose_name=_("アップロードした人")
+    )
+    created_at = models.DateTimeField(_("アップロード日時"), default=timezone.now)
+    filename = models.CharField(_("ファイル名"), max_length=255)
+    content = models.BinaryField(_("内容"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    year = models.PositiveSmallIntegerField(_("年度の指定"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("確認待ちのアップロード")
+        verbose_name_plural = _("確認待ちのアップロード")
+
+    def __str__(self):
+        return f"{self.filename} ({self.created_at:%Y-%m-%d %H:%M})"

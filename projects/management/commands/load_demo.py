@@ -1,0 +1,24 @@
+"""python manage.py load_demo — demo accounts and municipality assignments (DEBUG only)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from projects.services import assign_municipalities_from_text, create_demo_accounts
+
+DEMO_PASSWORD = "renkei-demo"
+
+
+class Command(BaseCommand):
+    help = "デモ用アカウント (jimukyoku, yamaguchi, ube, hagi) を作成し、事業に関係市町を割り当てます (DEBUG 時のみ)。"
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("load_demo は開発用です。DJANGO_DEBUG=true のときだけ実行できます。")
+        users = create_demo_accounts(password=DEMO_PASSWORD)
+        assigned = assign_municipalities_from_text()
+        self.stdout.write(
+            f"デモ用アカウント {len(users)} 件 (パスワード {DEMO_PASSWORD}): " + "、".join(users)
+        )
+        self.stdout.write(
+            f"関係市町を割り当てた事業: {assigned} 件 (既に割り当て済みの事業はそのまま)"
+        )
