@@ -1,0 +1,3 @@
+"""URL routes (staff)."""
+
+urlpatterns = []
