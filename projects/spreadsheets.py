@@ -8,6 +8,7 @@ It never stops at the first problem: every error and warning is collected with i
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 import zipfile
@@ -67,15 +68,13 @@ def check_file(
     path_or_file, *, max_bytes=DEFAULT_MAX_BYTES, max_uncompressed=DEFAULT_MAX_UNCOMPRESSED
 ):
     """Refuse what is not a reasonably sized xlsx before openpyxl inflates it."""
-    name = getattr(path_or_file, "name", str(path_or_file))
+    name = os.path.basename(str(getattr(path_or_file, "name", path_or_file)))
     try:
         if hasattr(path_or_file, "seek"):
             path_or_file.seek(0, 2)
             size = path_or_file.tell()
             path_or_file.seek(0)
         else:
-            import os
-
             size = os.path.getsize(path_or_file)
     except OSError as exc:
         raise WorkbookError(
@@ -350,6 +349,17 @@ class TableReader:
         label, title = (
             (match.group(1), match.group(2).strip()) if match else (heading[:10], heading)
         )
+        self.project = None
+        if any(
+            (m.policy_field, m.label) == (self.policy_field, label) for m in self.strategy.measures
+        ):
+            self.problem(
+                "error",
+                f"施策「{label}」が同じ取組・政策分野の中で重複しています。",
+                col=self.cols.measure,
+                row=excel_row,
+                code="duplicate_measure",
+            )
         self.measure = MeasureData(label, title, heading, self.policy_field)
         self.strategy.measures.append(self.measure)
         self.project = None
