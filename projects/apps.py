@@ -6,3 +6,8 @@ class ProjectsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "projects"
     verbose_name = _("連携事業")
+
+    def ready(self):
+        from .cache import connect_signals
+
+        connect_signals()

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from . import cache as public_cache
 from . import notation
 from .models import (
     Activity,
@@ -127,6 +128,8 @@ def import_overview(
         raise ImportRefused(result)
     if dry_run:
         transaction.set_rollback(True)
+    else:
+        transaction.on_commit(public_cache.bump)  # bulk writes send no signals
     return result
 
 
