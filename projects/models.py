@@ -181,6 +181,23 @@ class ProjectQuerySet(models.QuerySet):
             ),
         )
 
+    def with_rows(self):
+        """Municipalities, rows and their activities (no events): three queries however many."""
+        return self.prefetch_related(
+            "municipalities",
+            models.Prefetch("rows", queryset=ProjectRow.objects.prefetch_related("activities")),
+        )
+
+    def with_counted_status_counts(self):
+        """``n_<status>`` per project, leaving out 【再掲】 lines (counted where listed first)."""
+        counted = ~Q(rows__activities__tags__contains="再掲")
+        return self.annotate(
+            **{
+                f"n_{s}": Count("rows__activities", filter=Q(rows__activities__status=s) & counted)
+                for s in Status.values
+            }
+        )
+
     def with_status_counts(self):
         return self.annotate(
             **{
@@ -272,6 +289,23 @@ class ActivityQuerySet(models.QuerySet):
         if municipality is None:
             return self.none()
         return self.filter(row__project__municipalities=municipality)
+
+    def counted(self):
+        """Without 【再掲】 lines: a re-listed item is counted once, where it is listed first."""
+        return self.exclude(tags__contains="再掲")
+
+    def status_totals_by_municipality(self) -> dict[int, dict[str, int]]:
+        """``{municipality id: {status: n}}`` over the projects each municipality takes part in."""
+        totals: dict[int, dict[str, int]] = {}
+        rows = (
+            self.filter(status__isnull=False, row__project__municipalities__isnull=False)
+            .values_list("row__project__municipalities", "status")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for municipality_id, status, n in rows:
+            totals.setdefault(municipality_id, dict.fromkeys(Status.values, 0))[status] = n
+        return totals
 
     def status_totals(self) -> dict[str, int]:
         counts = dict(self.values_list("status").annotate(n=Count("id")).order_by())
