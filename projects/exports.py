@@ -11,7 +11,7 @@ import io
 import json
 from collections import defaultdict
 
-from .models import Activity, FiscalYear, Measure, Project, ProjectRow, Strategy
+from .models import Activity, FiscalYear, Measure, Project, ProjectRow, Strategy, export_marker
 from .overview import (
     ActivityData,
     MeasureData,
@@ -34,23 +34,35 @@ FORMATS = {
 
 def overview_from_db(fiscal_year: FiscalYear, *, projects=None, activity_filter=None) -> Overview:
     """Build the year's table; ``projects`` (a queryset) limits it to some projects,
-    ``activity_filter`` (a callable) rewrites or drops activities (used for as-of-date exports)."""
+    ``activity_filter`` (a callable taking and returning an Activity, or None to drop it)
+    rewrites activities (used for as-of-date exports). Reads plain values, not model
+    instances, where it can: a 9,000-activity year is read in a fraction of a second."""
     partial = projects is not None
     projects = Project.objects.filter(fiscal_year=fiscal_year) if projects is None else projects
-    projects = list(projects.prefetch_related("municipalities").order_by("order"))
-    rows = defaultdict(list)
-    for row in ProjectRow.objects.filter(project__in=[p.pk for p in projects]).order_by("order"):
-        rows[row.project_id].append(row)
-    activities = defaultdict(list)
-    for activity in Activity.objects.filter(row__project__in=[p.pk for p in projects]).order_by(
-        "order"
-    ):
-        activities[activity.row_id].append(activity)
+    project_ids = projects.values("id")
     by_measure = defaultdict(list)
-    for project in projects:
-        by_measure[project.measure_id].append(
-            project_data(project, rows, activities, activity_filter)
-        )
+    datas = {}
+    for pk, measure_id, number, name in projects.order_by("order").values_list(
+        "id", "measure_id", "number", "name"
+    ):
+        datas[pk] = ProjectData(number, name, municipalities=[])
+        by_measure[measure_id].append(datas[pk])
+    for pk, municipality in (
+        Project.municipalities.through.objects.filter(project__in=project_ids)
+        .order_by("municipality__order")
+        .values_list("project_id", "municipality__name")
+    ):
+        datas[pk].municipalities.append(municipality)
+    rows = {}
+    for pk, project_id, summary in (
+        ProjectRow.objects.filter(project__in=project_ids)
+        .order_by("project_id", "order")
+        .values_list("id", "project_id", "summary")
+    ):
+        rows[pk] = RowData(summary)
+        datas[project_id].rows.append(rows[pk])
+    for row_id, activity in activity_data(project_ids, activity_filter):
+        rows[row_id].activities.append(activity)
     return Overview(
         fiscal_year=fiscal_year.year,
         title=fiscal_year.title,
@@ -62,24 +74,27 @@ def overview_from_db(fiscal_year: FiscalYear, *, projects=None, activity_filter=
     )
 
 
-def project_data(project, rows, activities, activity_filter) -> ProjectData:
-    data = ProjectData(
-        project.number, project.name, municipalities=[m.name for m in project.municipalities.all()]
-    )
-    for row in rows[project.pk]:
-        items = activities[row.pk]
-        if activity_filter is not None:
-            items = [a for a in (activity_filter(a) for a in items) if a is not None]
-        data.rows.append(
-            RowData(
-                row.summary,
-                [
-                    ActivityData(a.status, a.text, a.marker_for_export(), list(a.details))
-                    for a in items
-                ],
+def activity_data(project_ids, activity_filter):
+    """(row id, ActivityData) in table order."""
+    activities = Activity.objects.filter(row__project__in=project_ids).order_by("row_id", "order")
+    if activity_filter is None:
+        for row_id, status, marker, text, details in activities.values_list(
+            "row_id", "status", "marker", "text", "details"
+        ):
+            yield row_id, ActivityData(status, text, export_marker(status, marker), list(details))
+        return
+    for activity in activities:
+        activity = activity_filter(activity)
+        if activity is not None:
+            yield (
+                activity.row_id,
+                ActivityData(
+                    activity.status,
+                    activity.text,
+                    activity.marker_for_export(),
+                    list(activity.details),
+                ),
             )
-        )
-    return data
 
 
 def strategy_data(fiscal_year, by_measure, *, partial: bool) -> list[StrategyData]:

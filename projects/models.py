@@ -28,6 +28,17 @@ class Status(models.TextChoices):
         return notation.CANONICAL_MARKERS[self.value]
 
 
+def export_marker(status: str | None, marker: str) -> str:
+    """The marker as written in the source while it still matches the status, else the glyph."""
+    if status is None:
+        return ""
+    canonical = notation.CANONICAL_MARKERS[status]
+    raw = marker.strip(" \u3000")
+    if notation.LOOKALIKES.get(raw, raw) == canonical:
+        return marker
+    return canonical
+
+
 def status_glyph(status: str | None) -> str:
     return notation.CANONICAL_MARKERS.get(status or "", "")
 
@@ -40,6 +51,10 @@ class FiscalYearQuerySet(models.QuerySet):
         """The published year marked current, else the latest published one (None if none)."""
         years = self.published()
         return years.filter(is_current=True).first() or years.order_by("-year").first()
+
+    def working(self):
+        """The year staff are updating: the latest one, published or still a draft (None if none)."""
+        return self.order_by("-year").first()
 
 
 class FiscalYear(models.Model):
@@ -377,14 +392,7 @@ class Activity(models.Model):
         return "再掲" in self.tag_list
 
     def marker_for_export(self) -> str:
-        """The marker as written in the source while it still matches the status."""
-        if self.status is None:
-            return ""
-        raw = self.marker.strip(" \u3000")
-        canonical = notation.CANONICAL_MARKERS[self.status]
-        if notation.LOOKALIKES.get(raw, raw) == canonical:
-            return self.marker
-        return canonical
+        return export_marker(self.status, self.marker)
 
     def derive(self, fiscal_year: int) -> list["Event"]:
         """Recompute tags from the text; return the (unsaved) events of text and details."""
@@ -507,6 +515,15 @@ class ChangeSource(models.TextChoices):
     ROLLOVER = "rollover", _("次年度作成")
 
 
+class ChangeQuerySet(models.QuerySet):
+    def for_project(self, project):
+        return self.filter(project=project)
+
+    def last_changed_at(self):
+        """When the newest of these changes was made (None if there is none): "last updated"."""
+        return self.aggregate(last=models.Max("changed_at"))["last"]
+
+
 class Change(models.Model):
     """One recorded change of a field of an activity or a project: who, when, old → new."""
 
@@ -537,6 +554,8 @@ class Change(models.Model):
     field = models.CharField(_("項目"), max_length=30)
     old_value = models.TextField(_("変更前"), blank=True)
     new_value = models.TextField(_("変更後"), blank=True)
+
+    objects = ChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-changed_at", "-id"]

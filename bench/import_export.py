@@ -1,0 +1,152 @@
+#!/usr/bin/env python
+"""Import and export of a workbook 100× the R2 table, against openpyxl alone on the same file.
+
+    .venv/bin/python bench/import_export.py [--times 100] [--repeat 3] [--database-url URL]
+
+Prints, for the same workbook in the same run: openpyxl's load and save, the portal's import
+(read + write to the database) and export (database → xlsx), their ratios, the number of
+queries of each, and the peak memory (RSS) of the measuring process.
+Targets: import ≤ 2× load, export ≤ 1.5× save, queries independent of size, peak < 300 MB.
+"""
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# This file shares its name with the django-import-export package: keep bench/ off the path.
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))
+
+
+def build_workbook(path: Path, times: int) -> int:
+    """Write the R2 table ``times`` times over, each copy under its own strategy numbers."""
+    import copy
+
+    from projects.spreadsheets import read_overview, write_overview
+
+    source = read_overview(ROOT / "fixtures" / "r02_renkei_jigyo_gaiyo.xlsx")
+    strategies = []
+    for k in range(times):
+        for strategy in source.strategies:
+            clone = copy.deepcopy(strategy)
+            clone.number = strategy.number + 3 * k
+            clone.heading = f"{clone.number} {strategy.title}"
+            for measure in clone.measures:
+                for project in measure.projects:
+                    if project.number is not None:
+                        project.number += 100 * k
+                    project.name = f"{project.name}（{k + 1}）" if project.name else ""
+            strategies.append(clone)
+    source.strategies = strategies
+    write_overview(source, path)
+    return len(source.activities())
+
+
+def timed(fn, repeat: int):
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def measure(path: Path, repeat: int) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    django.setup()
+    import openpyxl
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.exports import overview_from_db, render
+    from projects.models import FiscalYear
+    from projects.services import import_overview
+    from projects.spreadsheets import read_overview
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    load_time, workbook = timed(lambda: openpyxl.load_workbook(path), repeat)
+    out = Path(tempfile.mkstemp(suffix=".xlsx")[1])
+    save_time, _ = timed(lambda: workbook.save(out), repeat)  # noqa: F821 - bound above
+    workbook = None
+
+    def do_import():
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            result = import_overview(
+                read_overview(path, max_bytes=1 << 30, max_uncompressed=1 << 31)
+            )
+        return result, len(ctx)
+
+    import_times = []
+    for _ in range(repeat):  # each into an empty database; the clearing is not timed
+        FiscalYear.objects.filter(year=2020).delete()
+        seconds, (result, import_queries) = timed(do_import, 1)
+        import_times.append(seconds)
+    import_time = statistics.median(import_times)
+    fiscal_year = FiscalYear.objects.get(year=2020)
+
+    def do_export():
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            out.write_bytes(render(overview_from_db(fiscal_year), "xlsx"))
+        return len(ctx)
+
+    export_time, export_queries = timed(do_export, repeat)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.unlink()
+    print(f"database          {connection.vendor}")
+    print(
+        f"table             {result.totals['projects']:,} projects, {result.totals['activities']:,} activities"
+    )
+    print(f"openpyxl load     {load_time * 1000:8.0f} ms")
+    print(f"openpyxl save     {save_time * 1000:8.0f} ms")
+    print(
+        f"portal import     {import_time * 1000:8.0f} ms   ratio {import_time / load_time:.2f}× load (target ≤ 2)"
+    )
+    print(
+        f"portal export     {export_time * 1000:8.0f} ms   ratio {export_time / save_time:.2f}× save (target ≤ 1.5)"
+    )
+    print(
+        f"queries           import {import_queries}, export {export_queries} (independent of size)"
+    )
+    print(f"peak memory (RSS) {peak_mb:.0f} MB (target < 300)")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--times", type=int, default=100)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database-url", help="default: a new SQLite file")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(Path(args.measure), args.repeat)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"r02x{args.times}.xlsx"
+        activities = build_workbook(path, args.times)
+        print(
+            f"workbook          {path.name}: {activities:,} activities, {path.stat().st_size / 1e6:.1f} MB"
+        )
+        env = dict(os.environ, DATABASE_URL=args.database_url or f"sqlite:///{tmp}/bench.sqlite3")
+        # A fresh process, so the peak memory is that of importing and exporting only.
+        subprocess.run(
+            [sys.executable, __file__, "--measure", str(path), "--repeat", str(args.repeat)],
+            env=env,
+            check=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""Writing the 資料 table as a workbook in the source's layout (openpyxl; no database).
+
+``layout`` turns an Overview into a grid of cells and merged ranges — title, header with the
+legend, band rows, merged strategy/measure/number/name cells, policy-field rows — and
+``write_overview`` streams that grid with openpyxl's write-only mode, which keeps a 9,000-activity
+table fast and small in memory. Every value is written as text or a number, never a formula.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+from dataclasses import dataclass, field
+
+import openpyxl
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+
+from .overview import MeasureData, Overview, ProjectData, RowData, StrategyData
+
+COLUMN_WIDTHS = [13.0, 18.0, 4.5, 20.0, 32.0, 100.0, 16.0]
+A3_PAPER = 8
+
+
+@dataclass
+class Grid:
+    """Rows of (value, style name) and merged ranges as (first_row, first_col, last_row, last_col)."""
+
+    width: int
+    rows: list[list[tuple[object, str]]] = field(default_factory=list)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+
+    def add_row(self, values: dict[int, object], style: str = "cell") -> int:
+        self.rows.append([(values.get(col), style) for col in range(1, self.width + 1)])
+        return len(self.rows)
+
+    def set(self, row: int, col: int, value, style: str | None = None):
+        old_value, old_style = self.rows[row - 1][col - 1]
+        self.rows[row - 1][col - 1] = (value, style or old_style)
+
+    def merge(self, first_row: int, first_col: int, last_row: int, last_col: int | None = None):
+        last_col = last_col or first_col
+        if last_row > first_row or last_col > first_col:
+            self.merges.append((first_row, first_col, last_row, last_col))
+
+
+def layout(overview: Overview) -> Grid:
+    grid = Grid(width=7 if overview.has_municipality_column else 6)
+    width = grid.width
+    grid.add_row({1: overview.title, width: overview.document_label}, style="title")
+    grid.set(1, width, overview.document_label, "label")
+    grid.merge(1, 1, 1, width - 1)
+    header = {1: "取組", 3: "事業名", 5: "事業の概要", 6: overview.results_header}
+    if width == 7:
+        header[7] = "関係市町"
+    grid.add_row(header, style="header")
+    grid.merge(2, 1, 2, 2)
+    grid.merge(2, 3, 2, 4)
+    for strategy in overview.strategies:
+        layout_strategy(grid, strategy)
+    return grid
+
+
+def layout_strategy(grid: Grid, strategy: StrategyData):
+    band = grid.add_row({1: strategy.band or strategy.title}, style="band")
+    grid.merge(band, 1, band, grid.width)
+    first = band + 1
+    policy = ""
+    for measure in strategy.measures:
+        if measure.policy_field and measure.policy_field != policy:
+            policy = measure.policy_field
+            row = grid.add_row({2: policy}, style="policy")
+            grid.set(row, 1, None, "cell")
+            grid.merge(row, 2, row, grid.width)
+        layout_measure(grid, measure)
+    if len(grid.rows) < first:
+        grid.add_row({})
+    grid.set(first, 1, strategy.heading)
+    grid.merge(first, 1, len(grid.rows))
+
+
+def layout_measure(grid: Grid, measure: MeasureData):
+    first = len(grid.rows) + 1
+    for project in measure.projects:
+        layout_project(grid, project)
+    if len(grid.rows) < first:
+        grid.add_row({})
+    grid.set(first, 2, measure.heading)
+    grid.merge(first, 2, len(grid.rows))
+
+
+def layout_project(grid: Grid, project: ProjectData):
+    first = len(grid.rows) + 1
+    for data in project.rows or [RowData()]:
+        grid.add_row({5: data.summary or None, 6: data.results or None})
+    last = len(grid.rows)
+    grid.set(first, 3, project.number, "center")
+    grid.set(first, 4, project.name or None)
+    grid.merge(first, 3, last)
+    grid.merge(first, 4, last)
+    if grid.width == 7:
+        grid.set(first, 7, "、".join(project.municipalities or []) or None)
+        grid.merge(first, 7, last)
+
+
+def cell_styles() -> dict[str, dict]:
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    bold = Font(bold=True)
+    return {
+        "cell": {"border": border, "alignment": wrap},
+        "center": {
+            "border": border,
+            "alignment": Alignment(wrap_text=True, vertical="top", horizontal="center"),
+        },
+        "title": {"font": Font(bold=True, size=14), "alignment": Alignment(vertical="top")},
+        "label": {"font": bold, "alignment": Alignment(horizontal="right", vertical="top")},
+        "header": {
+            "border": border,
+            "font": bold,
+            "fill": PatternFill("solid", fgColor="BFBFBF"),
+            "alignment": Alignment(wrap_text=True, vertical="center", horizontal="center"),
+        },
+        "band": {
+            "border": border,
+            "font": bold,
+            "fill": PatternFill("solid", fgColor="D9E1F2"),
+            "alignment": wrap,
+        },
+        "policy": {"border": border, "font": bold, "alignment": wrap},
+    }
+
+
+class CellFactory:
+    """Write-only cells whose style is computed once per style name, then copied."""
+
+    def __init__(self, sheet):
+        self.sheet, self.styles, self.cache = sheet, cell_styles(), {}
+
+    def make(self, value, style: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.sheet, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # text, never a formula: a results line may start with =
+        cached = self.cache.get(style)
+        if cached is None:
+            for attr, obj in self.styles[style].items():
+                setattr(cell, attr, obj)
+            self.cache[style] = copy(cell._style)
+        else:
+            cell._style = copy(cached)
+        return cell
+
+
+def write_overview(overview: Overview, destination) -> None:
+    """Write the 資料 table: A3 landscape, fitted to the page width, header repeated on each page."""
+    grid = layout(overview)
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet((overview.document_label or "資料")[:31])
+    for col, width in enumerate(COLUMN_WIDTHS[: grid.width], start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    setup_page(sheet, grid)
+    for first_row, first_col, last_row, last_col in grid.merges:
+        sheet.merged_cells.ranges.add(
+            CellRange(min_row=first_row, min_col=first_col, max_row=last_row, max_col=last_col)
+        )
+    cells = CellFactory(sheet)
+    for row in grid.rows:
+        sheet.append([cells.make(value, style) for value, style in row])
+    workbook.save(destination)
+
+
+def setup_page(sheet, grid: Grid):
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = A3_PAPER
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "2:2"
+    sheet.print_area = f"A1:{get_column_letter(grid.width)}{max(len(grid.rows), 2)}"
+    sheet.freeze_panes = "A3"
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
