@@ -1,0 +1,67 @@
+"""The environment-driven settings module."""
+
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.settings import BASE_DIR, database_from_url
+from tests.conftest import ROOT
+
+
+def test_default_database_is_sqlite_in_project_folder():
+    assert database_from_url("sqlite:///db.sqlite3") == {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(BASE_DIR / "db.sqlite3"),
+    }
+
+
+def test_absolute_sqlite_path():
+    assert (
+        database_from_url("sqlite:////var/lib/portal/db.sqlite3")["NAME"]
+        == "/var/lib/portal/db.sqlite3"
+    )
+
+
+def test_postgres_url():
+    db = database_from_url("postgres://portal:s%40cret@db.example.jp:5433/renkei")
+    assert (db["ENGINE"], db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "django.db.backends.postgresql",
+        "renkei",
+        "portal",
+        "s@cret",
+        "db.example.jp",
+        "5433",
+    )
+
+
+def test_unknown_database_scheme():
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_URL の形式に対応していません: mysql"):
+        database_from_url("mysql://localhost/portal")
+
+
+def run_settings(env):
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.LANGUAGE_CODE, settings.TIME_ZONE, settings.DEBUG)",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
+    )
+
+
+def test_missing_secret_key_is_an_error_without_debug():
+    done = run_settings({"DJANGO_DEBUG": "false"})
+    assert done.returncode != 0
+    assert "DJANGO_DEBUG が無効のときは DJANGO_SECRET_KEY を設定してください。" in done.stderr
+
+
+def test_japanese_defaults():
+    done = run_settings({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 60})
+    assert done.stdout.split() == ["ja", "Asia/Tokyo", "False"]
