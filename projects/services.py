@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import cache as public_cache
-from . import notation
+from . import lifecycle, notation
 from .models import (
     Activity,
     Change,
@@ -72,6 +72,15 @@ class ImportResult:
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+    # Against the previous fiscal year (lifecycle.link_to_previous_year): (old, new) labels.
+    previous_year: int | None = None
+    links: list[tuple[str, str]] = field(default_factory=list)
+    renumbered: list[tuple[str, str]] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    added_vs_previous: list[str] = field(default_factory=list)
+    dropped_vs_previous: list[str] = field(default_factory=list)
+    activity_links: int = 0
+    link_lines: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -163,6 +172,8 @@ class ImportWriter:
         rows = self.sync_rows(projects)
         self.sync_activities(rows)
         Change.objects.bulk_create(self.changes)
+        lifecycle.link_to_previous_year(fiscal_year=fy).fill(self.result)
+        lifecycle.relink_next_year(fiscal_year=fy)
         self.result.totals = {
             "strategies": len(ov.strategies),
             "measures": len(ov.measures()),

@@ -59,6 +59,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{prefix}  ~ {diff.cell} 事業「{diff.project}」 {diff.old_status} → {diff.new_status}{mark}"
             )
+        for line in result.link_lines:
+            self.stdout.write(prefix + line)
 
     @staticmethod
     def totals(result):

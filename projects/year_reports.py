@@ -1,0 +1,344 @@
+"""Reads across fiscal years, built on the ``previous`` links that ``lifecycle`` sets.
+
+- ``project_history``: one project through every year it appears in, with its status totals.
+- ``compare_years``: two years side by side (projects added, dropped, renamed; statuses).
+- ``overview_as_of``: a year's table as it stood at the end of a given day, rebuilt from the
+  recorded ``Change`` rows.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.utils import timezone
+
+from . import notation
+from .exports import overview_from_db
+from .models import Activity, Change, FiscalYear, Project, Status
+from .overview import Overview
+
+STATUS_ORDER = tuple(Status.values)
+
+
+def project_label(number: int | None, name: str) -> str:
+    """「12 圏域情報の発信」, or the name alone for an unnumbered project (as the import says)."""
+    return name if number is None else f"{number} {name}".strip()
+
+
+def overall_status(totals: dict[str, int]) -> str | None:
+    """One status for a project-year: ○ while anything is in progress, else △ while anything
+    is planned, else ● if anything was done, else ■ if everything was cancelled."""
+    for status in (Status.IN_PROGRESS, Status.PLANNED, Status.DONE, Status.CANCELLED):
+        if totals.get(status):
+            return status.value
+    return None
+
+
+@dataclass
+class ProjectYear:
+    """A project in one year, with the count of its activities by status."""
+
+    project: Project
+    fiscal_year: FiscalYear
+    totals: dict[str, int]
+    is_self: bool = False
+
+    @property
+    def label(self) -> str:
+        return project_label(self.project.number, self.project.name)
+
+    @property
+    def status(self) -> str | None:
+        return overall_status(self.totals)
+
+    @property
+    def glyph(self) -> str:
+        return notation.CANONICAL_MARKERS.get(self.status or "", "")
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label if self.status else "記号なし"
+
+    def breakdown(self) -> list[tuple[str, str, int]]:
+        """(glyph, label, count) for each status the project has, in legend order."""
+        return [
+            (notation.CANONICAL_MARKERS[s], Status(s).label, self.totals[s])
+            for s in STATUS_ORDER
+            if self.totals.get(s)
+        ]
+
+
+class _Links:
+    """Every project's id, year and link, loaded once: chains are walked in memory."""
+
+    def __init__(self):
+        self.years = {fy.pk: fy for fy in FiscalYear.objects.all()}
+        self.projects = {
+            p.pk: p
+            for p in Project.objects.only("id", "fiscal_year_id", "previous_id", "number", "name")
+        }
+        self.successors = defaultdict(list)
+        for p in sorted(self.projects.values(), key=lambda p: p.pk):
+            if p.previous_id in self.projects:
+                self.successors[p.previous_id].append(p)
+
+    def chain(self, project_pk: int) -> list[Project]:
+        start = self.projects[project_pk]
+        back, seen = [], {start.pk}
+        node = self.projects.get(start.previous_id)
+        while node is not None and node.pk not in seen:
+            back.append(node)
+            seen.add(node.pk)
+            node = self.projects.get(node.previous_id)
+        forward, node = [], start
+        while self.successors.get(node.pk):
+            node = self.successors[node.pk][0]
+            if node.pk in seen:
+                break
+            forward.append(node)
+            seen.add(node.pk)
+        return [*reversed(back), start, *forward]
+
+    def ancestor_in(self, project: Project, fiscal_year: FiscalYear) -> Project | None:
+        node, seen = project, set()
+        while node is not None and node.pk not in seen:
+            if node.fiscal_year_id == fiscal_year.pk:
+                return node
+            seen.add(node.pk)
+            node = self.projects.get(node.previous_id)
+        return None
+
+
+def _totals(project_pks) -> dict[int, dict[str, int]]:
+    totals = defaultdict(lambda: dict.fromkeys(STATUS_ORDER, 0))
+    rows = (
+        Activity.objects.filter(row__project__in=list(project_pks), status__isnull=False)
+        .values_list("row__project_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for project_pk, status, n in rows:
+        totals[project_pk][status] = n
+    return totals
+
+
+def project_history(project: Project, *, published_only: bool = True) -> list[ProjectYear]:
+    """The project in every linked year, oldest first, with status totals (three queries).
+
+    Only published years are listed (the project's own year always is); the chain is followed
+    through unpublished years, so hiding a year does not break the story.
+    """
+    links = _Links()
+    chain = [
+        p
+        for p in links.chain(project.pk)
+        if p.pk == project.pk or not published_only or links.years[p.fiscal_year_id].published
+    ]
+    totals = _totals(p.pk for p in chain)
+    return [
+        ProjectYear(p, links.years[p.fiscal_year_id], totals[p.pk], is_self=p.pk == project.pk)
+        for p in sorted(chain, key=lambda p: links.years[p.fiscal_year_id].year)
+    ]
+
+
+# ---------------------------------------------------------------------------- comparison
+
+KIND_LABELS = {
+    "continued": "継続",
+    "renumbered": "番号変更",
+    "renamed": "名称変更",
+    "renumbered_renamed": "番号・名称変更",
+    "added": "新規",
+    "dropped": "終了",
+}
+
+
+@dataclass
+class ComparedProject:
+    a: ProjectYear | None
+    b: ProjectYear | None
+
+    @property
+    def kind(self) -> str:
+        if self.a is None:
+            return "added"
+        if self.b is None:
+            return "dropped"
+        renumbered = self.a.project.number != self.b.project.number
+        renamed = self.a.project.name != self.b.project.name
+        if renumbered and renamed:
+            return "renumbered_renamed"
+        return "renumbered" if renumbered else "renamed" if renamed else "continued"
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+@dataclass
+class Comparison:
+    year_a: FiscalYear
+    year_b: FiscalYear
+    rows: list[ComparedProject] = field(default_factory=list)
+    totals_a: dict[str, int] = field(default_factory=dict)
+    totals_b: dict[str, int] = field(default_factory=dict)
+
+    def of_kind(self, *kinds: str) -> list[ComparedProject]:
+        return [r for r in self.rows if r.kind in kinds]
+
+    @property
+    def added(self):
+        return self.of_kind("added")
+
+    @property
+    def dropped(self):
+        return self.of_kind("dropped")
+
+    @property
+    def renamed(self):
+        return self.of_kind("renamed", "renumbered", "renumbered_renamed")
+
+    def distribution(self) -> list[tuple[str, str, int, int]]:
+        """(glyph, label, count in year a, count in year b) for each status."""
+        return [
+            (
+                notation.CANONICAL_MARKERS[s],
+                self.year_b.legend_for(s) if s == Status.CANCELLED else Status(s).label,
+                self.totals_a[s],
+                self.totals_b[s],
+            )
+            for s in STATUS_ORDER
+        ]
+
+
+def compare_years(year_a: FiscalYear, year_b: FiscalYear) -> Comparison:
+    """Year b's projects against year a's, through the chain of links (a before b)."""
+    if year_a.year > year_b.year:
+        year_a, year_b = year_b, year_a
+    links = _Links()
+    in_a = [p for p in links.projects.values() if p.fiscal_year_id == year_a.pk]
+    in_b = [p for p in links.projects.values() if p.fiscal_year_id == year_b.pk]
+    order = dict(
+        Project.objects.filter(pk__in=[p.pk for p in in_a + in_b]).values_list("pk", "order")
+    )
+    totals = _totals(order)
+    result = Comparison(year_a, year_b)
+    result.totals_a = _sum(totals, in_a)
+    result.totals_b = _sum(totals, in_b)
+    matched = set()
+    for p in sorted(in_b, key=lambda p: order[p.pk]):
+        ancestor = links.ancestor_in(p, year_a)
+        a = ProjectYear(ancestor, year_a, totals[ancestor.pk]) if ancestor else None
+        result.rows.append(ComparedProject(a, ProjectYear(p, year_b, totals[p.pk])))
+        if ancestor:
+            matched.add(ancestor.pk)
+    for p in sorted(in_a, key=lambda p: order[p.pk]):
+        if p.pk not in matched:
+            result.rows.append(ComparedProject(ProjectYear(p, year_a, totals[p.pk]), None))
+    return result
+
+
+def _sum(totals, projects) -> dict[str, int]:
+    return {s: sum(totals[p.pk][s] for p in projects) for s in STATUS_ORDER}
+
+
+def comparison_csv_rows(comparison: Comparison):
+    """Header, one row per project, then the totals: each year's columns side by side."""
+    labels = [comparison.year_a.label, comparison.year_b.label]
+    statuses = [f"{notation.CANONICAL_MARKERS[s]} {Status(s).label}" for s in STATUS_ORDER]
+    header = ["区分"]
+    for label in labels:
+        header += [f"{label} 番号", f"{label} 事業名", f"{label} 状況"]
+        header += [f"{label} {s}" for s in statuses]
+    yield header
+    for row in comparison.rows:
+        line = [row.kind_label]
+        for side in (row.a, row.b):
+            if side is None:
+                line += [""] * (3 + len(STATUS_ORDER))
+                continue
+            status = f"{side.glyph} {side.status_label}".strip()
+            line += ["" if side.project.number is None else side.project.number]
+            line += [side.project.name, status] + [side.totals[s] for s in STATUS_ORDER]
+        yield line
+    total = ["合計"]
+    for totals in (comparison.totals_a, comparison.totals_b):
+        total += ["", "", ""] + [totals[s] for s in STATUS_ORDER]
+    yield total
+
+
+# ---------------------------------------------------------------------------- as of a date
+
+_ERAS = ((datetime.date(2019, 5, 1), "令和", 2018), (datetime.date(1989, 1, 8), "平成", 1988))
+
+
+def wareki(day: datetime.date) -> str:
+    """A date in the era calendar, as the meetings write it: 「令和4年1月31日」."""
+    for start, era, base in _ERAS:
+        if day >= start:
+            n = day.year - base
+            return f"{era}{'元' if n == 1 else n}年{day.month}月{day.day}日"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The first moment after ``day`` in the portal's time zone (Asia/Tokyo)."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    )
+
+
+_STATUS_WORDS = {
+    **{s: s for s in STATUS_ORDER},
+    **{notation.CANONICAL_MARKERS[s]: s for s in STATUS_ORDER},
+    **{str(Status(s).label): s for s in STATUS_ORDER},
+}
+
+
+def _restore(activity: Activity, field_name: str, old: str) -> None:
+    if field_name == "status":
+        activity.status = _STATUS_WORDS.get(old.strip()) if old.strip() else None
+    elif field_name == "text":
+        activity.text = old
+    elif field_name == "details":
+        activity.details = old.split("\n") if old else []
+
+
+def overview_as_of(fiscal_year: FiscalYear, day: datetime.date) -> Overview:
+    """The year's table as it stood at the end of ``day``.
+
+    Each activity's status, text and details are put back to the value before the first change
+    recorded after that day; activities created after it are left out. Activities deleted since
+    and project names are not restored (their history is not kept in this form).
+    """
+    cutoff = end_of_day(day)
+    earliest: dict[tuple[int, str], str] = {}
+    changes = (
+        Change.objects.filter(
+            fiscal_year=fiscal_year,
+            activity__isnull=False,
+            field__in=("status", "text", "details"),
+            changed_at__gte=cutoff,
+        )
+        .order_by("changed_at", "id")
+        .values_list("activity_id", "field", "old_value")
+    )
+    for activity_id, field_name, old in changes:
+        earliest.setdefault((activity_id, field_name), old)
+
+    def as_it_stood(activity: Activity) -> Activity | None:
+        if activity.created_at >= cutoff:
+            return None
+        restored = copy.copy(activity)
+        for field_name in ("status", "text", "details"):
+            if (activity.pk, field_name) in earliest:
+                _restore(restored, field_name, earliest[activity.pk, field_name])
+        return restored
+
+    overview = overview_from_db(fiscal_year, activity_filter=as_it_stood)
+    overview.title = f"{overview.title}（{wareki(day)}現在）"
+    return overview
