@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from . import cache as public_cache
 from . import notation
 from .models import (
     Activity,
@@ -395,6 +396,7 @@ def roll_over(
         old_value=str(source.year),
         new_value=str(year),
     )
+    public_cache.bump_on_commit()  # the copies were bulk-created, without signals
     return result
 
 
