@@ -130,24 +130,27 @@ class Columns:
         return max(c for c in vars(self).values() if c is not None) + 1
 
 
+def first_column(labels: dict[str, int], *prefixes: str) -> int | None:
+    return next((c for lab, c in labels.items() if lab.startswith(prefixes)), None)
+
+
 def find_columns(rows: list[tuple]) -> Columns | None:
     """Locate the header row by its labels and map each column (0-based)."""
     for index, row in enumerate(rows):
         labels = {squash(v): col for col, v in enumerate(row) if v is not None}
-        results = next((c for lab, c in labels.items() if lab.startswith("事業の実績")), None)
-        if "取組" not in labels or results is None:
+        strategy = first_column(labels, "取組")
+        results = first_column(labels, "事業の実績", "事業実績", "実績")
+        name = first_column(labels, "事業名", "事業")
+        summary = first_column(labels, "事業の概要", "事業概要", "概要")
+        if (
+            None in (strategy, results, name, summary)
+            or len({strategy, results, name, summary}) < 4
+        ):
             continue
-        name = next((labels[k] for k in ("事業名", "事業") if k in labels), None)
-        summary = next((c for lab, c in labels.items() if lab.startswith("事業の概要")), None)
-        if name is None or summary is None:
-            continue
-        strategy = labels["取組"]
-        measure = labels.get("施策")
+        measure = first_column(labels, "施策")
         if measure is None and name - strategy >= 2:
             measure = strategy + 1
-        number = next(
-            (labels[k] for k in ("番号", "No.", "NO.", "No", "№", "事業番号") if k in labels), None
-        )
+        number = first_column(labels, "番号", "No", "NO", "№", "事業番号")
         if number is None and summary - name >= 2:
             number, name = name, name + 1
         munis = next((c for lab, c in labels.items() if "関係市町" in lab or lab == "市町"), None)
@@ -237,17 +240,19 @@ class TableReader:
         return self.overview
 
     def read_preamble(self):
+        """The title (the text naming a 年度, preferring one about 事業) and the 資料 label."""
         ov = self.overview
+        candidates = []
         for values in self.rows[: self.cols.header_row]:
             for value in values:
                 text = cell_text(value).strip()
-                if not text:
-                    continue
                 label = LABEL_RE.search(text)
                 if label and not ov.document_label and len(text) <= len(label.group()) + 4:
                     ov.document_label = text
-                elif not ov.title and "年度" in text:
-                    ov.title = text
+                elif "年度" in text:
+                    candidates.append(text)
+        about_projects = [t for t in candidates if "事業" in t]
+        ov.title = (about_projects or candidates or [""])[0]
         ov.fiscal_year = self.year_override or notation.parse_fiscal_year(ov.title)
         if ov.fiscal_year is None:
             ov.errors.append(
@@ -293,6 +298,8 @@ class TableReader:
         filled = {c: t for c, t in texts.items() if t}
         if not filled:
             return
+        if self.strategy is None and set(filled) == {cols.results} and self.read_legend_row(filled):
+            return
         strategy_text = texts[cols.strategy]
         measure_text = texts.get(cols.measure, "") if cols.measure is not None else ""
         rest = {t for c, t in filled.items() if c not in (cols.strategy, cols.measure)}
@@ -310,6 +317,18 @@ class TableReader:
         if measure_text:
             self.enter_measure(measure_text, excel_row)
         self.enter_row(values, texts, excel_row)
+
+    def read_legend_row(self, filled) -> bool:
+        """A legend printed on its own row under the header, e.g. 「(●は実施済み、…)」."""
+        text = filled[self.cols.results]
+        legend = notation.parse_legend(text)
+        if not legend:
+            return False
+        ov = self.overview
+        ov.results_header = f"{ov.results_header}\n{text}" if ov.results_header else text
+        ov.legend = legend
+        ov.warnings = [w for w in ov.warnings if w.code != "no_legend"]
+        return True
 
     def enter_strategy(self, heading: str, excel_row: int):
         if not heading or (self.strategy and heading == self.strategy.heading):

@@ -391,3 +391,82 @@ def test_export_queries_do_not_grow_with_the_table(db, tmp_path):
             render(overview_from_db(fy), "json")
         counts.append(len(ctx))
     assert counts == [6, 6]
+
+
+def later_edition(r2_path, tmp_path):
+    """The R2 table as a later edition may lay it out: merged hierarchy cells repeated on every
+    row, title moved down under notes, a 関係市町 column, a notes sheet first, CRLF breaks,
+    full-width digits and other range marks."""
+    wb = openpyxl.load_workbook(r2_path)
+    ws = wb.active
+    for merged in list(ws.merged_cells.ranges):
+        value = ws.cell(merged.min_row, merged.min_col).value
+        ws.unmerge_cells(str(merged))
+        if merged.max_col == merged.min_col:  # vertical: strategy, measure, number, name
+            for r in range(merged.min_row, merged.max_row + 1):
+                ws.cell(r, merged.min_col).value = value
+    ws["F6"] = ws["F6"].value.replace("(4/26～5/6)", "(４/２６〜５/６)")
+    for row in range(3, ws.max_row + 1):
+        cell = ws.cell(row, 6)
+        if isinstance(cell.value, str):
+            cell.value = cell.value.replace("\n", "\r\n")
+        if ws.cell(row, 3).value is not None or ws.cell(row, 4).value is not None:
+            ws.cell(row, 7).value = "山口市、宇部市" if ws.cell(row, 3).value == 3 else "全市町"
+    ws["G2"] = "関係市町"
+    ws.insert_rows(1, 2)
+    ws["A1"] = "※ 速報値です"
+    notes = wb.create_sheet("備考", 0)
+    notes["A1"] = "備考: この資料は令和3年度の幹事会で配布"
+    path = tmp_path / "later.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_later_edition_of_r2_imports_the_same_table(db, r2_path, tmp_path):
+    import_overview(read_overview(r2_path))
+    expected = to_json(overview_from_db(FiscalYear.objects.get(year=2020)))
+    FiscalYear.objects.all().delete()
+    result = import_overview(read_overview(later_edition(r2_path, tmp_path)))
+    assert result.totals == {
+        "strategies": 3,
+        "measures": 16,
+        "projects": 29,
+        "rows": 38,
+        "activities": 89,
+    }
+    assert [w.code for w in result.warnings] == [
+        "unmarked",
+        "number_only",
+        "number_only",
+        "number_only",
+    ]
+    got = to_json(overview_from_db(FiscalYear.objects.get(year=2020)))
+    project3 = got["strategies"][0]["measures"][1]["projects"][1]
+    assert project3["municipalities"] == ["山口市", "宇部市"]
+    assert len(got["strategies"][0]["measures"][0]["projects"][0]["municipalities"]) == 7
+    events = project3["rows"][0]["activities"][1]["events"]
+    assert events == [
+        {
+            "start": "2020-04-26",
+            "end": "2020-05-06",
+            "approximate": False,
+            "planned": False,
+            "source": "４/２６〜５/６",
+        }
+    ]
+    for data in (expected, got):  # what differs by design: municipalities and the changed dates
+        for s in data["strategies"]:
+            for m in s["measures"]:
+                for p in m["projects"]:
+                    p["municipalities"] = []
+                    for r in p["rows"]:
+                        for a in r["activities"]:
+                            a["text"] = a["text"].replace("(４/２６〜５/６)", "(4/26～5/6)")
+                            a["events"] = [e for e in a["events"] if "26" not in e["source"]]
+    if got != expected:
+        import difflib
+
+        a = json.dumps(expected, ensure_ascii=False, indent=1).splitlines()
+        b = json.dumps(got, ensure_ascii=False, indent=1).splitlines()
+        print("\n".join(list(difflib.unified_diff(a, b, lineterm=""))[:60]))
+    assert got == expected

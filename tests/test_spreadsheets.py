@@ -303,3 +303,50 @@ def test_duplicate_measure_is_an_error(tmp_path):
         "シート「資料1-2」 セル B7: 施策「ア」が同じ取組・政策分野の中で重複しています。",
         "シート「資料1-2」 セル B8: 施策「イ」が同じ取組・政策分野の中で重複しています。",
     ]
+
+
+def test_legend_on_its_own_row_under_the_header(tmp_path):
+    path = build(
+        tmp_path / "lr.xlsx", Sheet(small_rows(), results_header="事業の実績", bands=False)
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    ws.insert_rows(3)
+    ws["F3"] = "(●は実施済み、○は実施中、△は実施予定)"
+    wb.save(path)
+    ov = read_overview(path)
+    assert ov.legend == {"done": "実施済み", "in_progress": "実施中", "planned": "実施予定"}
+    assert ov.results_header == "事業の実績\n(●は実施済み、○は実施中、△は実施予定)"
+    assert ov.warnings[0].code == "unmarked"
+    assert messages(ov.errors) == [
+        "シート「資料1-2」 セル F5 事業「2 起業・創業支援」: 2 行目の記号「■」は凡例にありません: ■交流会の実施"
+    ]
+
+
+def test_title_prefers_the_text_about_projects(tmp_path):
+    sheet = Sheet(
+        small_rows(),
+        notes_above=["令和3年度第2回幹事会"],
+        title="令和2年度連携事業概要及び実績見込み",
+    )
+    ov = read_overview(build(tmp_path / "tt.xlsx", sheet))
+    assert (ov.title, ov.fiscal_year) == ("令和2年度連携事業概要及び実績見込み", 2020)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ("取組", "事業名", "事業の概要", "事業の実績"),
+        ("取組み", "事業名称", "事業概要", "実績"),
+    ],
+)
+def test_header_labels_vary(tmp_path, labels):
+    path = build(tmp_path / "hl.xlsx", Sheet(small_rows()))
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    for cell, label in zip(("A2", "C2", "E2"), labels[:3], strict=True):
+        ws[cell] = label
+    ws["F2"] = labels[3] + "\n(●は実施済み、○は実施中、△は実施予定、■中止)"
+    wb.save(path)
+    ov = read_overview(path)
+    assert len(ov.projects()) == 6 and ov.errors == []
