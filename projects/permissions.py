@@ -40,3 +40,17 @@ def project_ids_editable_by(user, fiscal_year) -> set[int] | None:
     return set(
         fiscal_year.projects.filter(municipalities=municipality).values_list("id", flat=True)
     )
+
+
+def is_portal_staff(user) -> bool:
+    """Someone who works in the portal: the secretariat or a staff member with a municipality."""
+    return is_secretariat(user) or municipality_of(user) is not None
+
+
+def can_edit_activity(user, activity) -> bool:
+    return can_edit_project(user, activity.row.project)
+
+
+def can_upload(user) -> bool:
+    """Uploading is open to portal staff; what an upload may change is checked per project."""
+    return is_portal_staff(user)

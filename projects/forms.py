@@ -1,0 +1,229 @@
+"""Forms of the staff page and the admin: one activity's status, text and detail lines."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from . import notation
+from .editing import changes_since, conflict_message
+from .models import Activity, Status
+
+STATUS_CHOICES = [(s.value, f"{s.glyph} {s.label}") for s in Status]
+UNMARKED_CHOICE = ("", "(記号なし)")
+
+
+def status_choices(current: str | None) -> list[tuple[str, str]]:
+    """The four statuses; a line that has no marker keeps that option until it gets one."""
+    return [*STATUS_CHOICES, UNMARKED_CHOICE] if current is None else list(STATUS_CHOICES)
+
+
+class DetailsField(forms.CharField):
+    """The detail lines (「・」…) of an activity, one per line of a textarea."""
+
+    widget = forms.Textarea(attrs={"rows": 2})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", "詳細行")
+        kwargs.setdefault("help_text", "1 行に 1 項目、「・」で始めます。")
+        kwargs.setdefault("strip", False)  # text is data: keep every character
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple):
+            return list(value)
+        text = super().to_python(value) or ""
+        return notation.split_lines(text)
+
+    def validate(self, value):
+        if self.required and not value:
+            raise ValidationError(self.error_messages["required"], code="required")
+        for number, line in enumerate(value, start=1):
+            if notation.classify_line(line).kind != "detail":
+                raise ValidationError(
+                    "詳細行は「・」で始めてください (%(n)s 行目: 「%(line)s」)。",
+                    code="detail_without_bullet",
+                    params={"n": number, "line": line[:30]},
+                )
+
+
+def clean_activity_text(text: str) -> str:
+    """One line that does not start with a marker: the status is chosen, not typed."""
+    if "\n" in text or "\r" in text:
+        raise ValidationError(
+            "内容は 1 行で入力してください (補足は「詳細行」に書きます)。", code="multiline"
+        )
+    line = notation.classify_line(text)
+    if line.kind == "activity":
+        raise ValidationError(
+            "内容の先頭に記号 (● ○ △ ■) は書かず、「状況」で選んでください。",
+            code="marker_in_text",
+        )
+    if line.kind == "detail":
+        raise ValidationError(
+            "「・」で始まる行は「詳細行」に書いてください。", code="detail_as_text"
+        )
+    if line.kind == "unknown_marker":
+        raise ValidationError(
+            "内容の先頭の「%(symbol)s」は凡例にない記号です。記号は「状況」で選んでください。",
+            code="unknown_marker",
+            params={"symbol": line.symbol},
+        )
+    return text
+
+
+class ActivityFieldsMixin:
+    """Text and details rules shared by the staff page and the admin."""
+
+    def clean_text(self):
+        return clean_activity_text(self.cleaned_data["text"])
+
+
+class ActivityForm(ActivityFieldsMixin, forms.Form):
+    """One activity on the staff page; ``version`` is the version the form was rendered with."""
+
+    status = forms.ChoiceField(label="状況", widget=forms.RadioSelect, required=False)
+    text = forms.CharField(label="内容", strip=False, widget=forms.Textarea(attrs={"rows": 2}))
+    details = DetailsField()
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, activity: Activity | None = None, **kwargs):
+        if activity is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "status": activity.status or "",
+                    "text": activity.text,
+                    "details": activity.details,
+                    "version": activity.version,
+                },
+            )
+            kwargs.setdefault("prefix", f"a{activity.pk}")
+        super().__init__(*args, **kwargs)
+        self.activity = activity
+        self.fields["status"].choices = status_choices(activity.status if activity else "")
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        if not status and (self.activity is None or self.activity.status is not None):
+            raise ValidationError("状況を選んでください。", code="required")
+        return status or None
+
+
+class NewActivityForm(ActivityFieldsMixin, forms.Form):
+    status = forms.ChoiceField(label="状況", choices=STATUS_CHOICES, widget=forms.RadioSelect)
+    text = forms.CharField(label="内容", strip=False, widget=forms.Textarea(attrs={"rows": 2}))
+    details = DetailsField()
+
+    def __init__(self, *args, row=None, **kwargs):
+        if row is not None:
+            kwargs.setdefault("prefix", f"r{row.pk}")
+        super().__init__(*args, **kwargs)
+        self.fields["status"].error_messages["required"] = "状況を選んでください。"
+
+
+class VersionCheckMixin:
+    """Admin forms carry the version they were rendered with; a stale one is refused here
+    (and again, race-proof, by the conditional update in editing.update_activity)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.has_changed():
+            expected = cleaned.get("expected_version")
+            if expected is None:
+                raise ValidationError(
+                    "フォームに版の情報がありません。ページを開き直してください。",
+                    code="no_version",
+                )
+            current = Activity.objects.filter(pk=self.instance.pk).first()
+            if current is not None and current.version != expected:
+                raise ValidationError(
+                    conflict_message(changes_since(current, expected)), code="conflict"
+                )
+        return cleaned
+
+
+class VersionedSelect(forms.Select):
+    """A changelist row's status select that also carries the row's version: the changelist
+    renders only the list_editable fields."""
+
+    hidden = None
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        return html + self.hidden() if self.hidden else html
+
+
+class ActivityChangelistForm(VersionCheckMixin, forms.ModelForm):
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Activity
+        fields = ["status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+        widget = VersionedSelect()
+        widget.hidden = lambda: self["expected_version"].as_hidden()
+        self.fields["status"].widget = widget
+        self.fields["status"].choices = [UNMARKED_CHOICE, *STATUS_CHOICES]
+
+
+class ActivityAdminForm(VersionCheckMixin, ActivityFieldsMixin, forms.ModelForm):
+    """The admin's activity form, with the version it was rendered with as a hidden field."""
+
+    text = forms.CharField(label="内容", strip=False, widget=forms.Textarea(attrs={"rows": 2}))
+    details = DetailsField()
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Activity
+        fields = ["row", "status", "text", "details"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+        if "status" in self.fields:
+            self.fields["status"].choices = [UNMARKED_CHOICE, *STATUS_CHOICES]
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="資料の Excel ブック (.xlsx)")
+    year = forms.IntegerField(
+        label="年度 (西暦の開始年)",
+        required=False,
+        min_value=1989,
+        max_value=2200,
+        help_text="表題から年度が読めないときだけ指定します (例: 2020)。",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.OVERVIEW_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise ValidationError(
+                "ファイルが大きすぎます (%(size)s バイト、上限 %(limit)s バイト)。",
+                code="too_large",
+                params={"size": f"{upload.size:,}", "limit": f"{limit:,}"},
+            )
+        return upload
+
+
+class MunicipalityFilterForm(forms.Form):
+    municipality = forms.ChoiceField(label="市町", required=False)
+
+    def __init__(self, *args, municipalities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].choices = [("", "すべての市町")] + [
+            (m.code, m.name) for m in municipalities
+        ]
