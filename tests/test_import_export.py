@@ -462,11 +462,5 @@ def test_later_edition_of_r2_imports_the_same_table(db, r2_path, tmp_path):
                     for r in p["rows"]:
                         for a in r["activities"]:
                             a["text"] = a["text"].replace("(４/２６〜５/６)", "(4/26～5/6)")
-                            a["events"] = [e for e in a["events"] if "26" not in e["source"]]
-    if got != expected:
-        import difflib
-
-        a = json.dumps(expected, ensure_ascii=False, indent=1).splitlines()
-        b = json.dumps(got, ensure_ascii=False, indent=1).splitlines()
-        print("\n".join(list(difflib.unified_diff(a, b, lineterm=""))[:60]))
+                            a["events"] = [e for e in a["events"] if e["start"] != "2020-04-26"]
     assert got == expected
