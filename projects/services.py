@@ -533,3 +533,14 @@ def assign_municipalities_from_text(*, fiscal_year: FiscalYear | None = None) ->
         links += [through(project_id=project.pk, municipality_id=m.pk) for m in named]
     through.objects.bulk_create(links)
     return len(projects)
+
+
+@transaction.atomic
+def publish_latest_if_none() -> FiscalYear | None:
+    """For a demo: with no year public yet, publish the latest (it becomes the current one)."""
+    if FiscalYear.objects.published().exists():
+        return None
+    latest = FiscalYear.objects.order_by("-year").first()
+    if latest is not None:
+        lifecycle.publish(fiscal_year=latest)
+    return latest

@@ -3,7 +3,11 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.services import assign_municipalities_from_text, create_demo_accounts
+from projects.services import (
+    assign_municipalities_from_text,
+    create_demo_accounts,
+    publish_latest_if_none,
+)
 
 DEMO_PASSWORD = "renkei-demo"
 
@@ -16,6 +20,9 @@ class Command(BaseCommand):
             raise CommandError("load_demo は開発用です。DJANGO_DEBUG=true のときだけ実行できます。")
         users = create_demo_accounts(password=DEMO_PASSWORD)
         assigned = assign_municipalities_from_text()
+        published = publish_latest_if_none()
+        if published is not None:
+            self.stdout.write(f"{published} を公開し、現在の年度にしました (公開中の年度がなかったため)。")
         self.stdout.write(
             f"デモ用アカウント {len(users)} 件 (パスワード {DEMO_PASSWORD}): " + "、".join(users)
         )
