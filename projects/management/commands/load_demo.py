@@ -22,7 +22,7 @@ class Command(BaseCommand):
         assigned = assign_municipalities_from_text()
         published = publish_latest_if_none()
         if published is not None:
-            self.stdout.write(f"{published} を公開し、現在の年度にしました (公開中の年度がなかったため)。")
+            self.stdout.write(f"{published}を公開し、現在の年度にしました (公開中の年度がなかったため)。")
         self.stdout.write(
             f"デモ用アカウント {len(users)} 件 (パスワード {DEMO_PASSWORD}): " + "、".join(users)
         )
