@@ -34,7 +34,8 @@ R3_LINES = [
 def build_next_year(source, dest):
     """The R2 workbook edited as the secretariat would for 令和3年度: statuses move on, a
     project is dropped (3) and one added (31), one renumbered (5 → 8), one unnumbered project
-    gets a number (博覧会の開催 → 9), one renamed (2), activity text reworded."""
+    gets a number (博覧会の開催 → 9), one renamed (2), activity text reworded; project 22 goes
+    from △ to ●."""
     wb = openpyxl.load_workbook(source)
     ws = wb.active
     ws["A1"] = "令和3年度連携事業概要及び実績見込み"
@@ -54,6 +55,7 @@ def build_next_year(source, dest):
         .replace("○地域ガイドのスキルアップ研修", "●地域ガイドのスキルアップ研修会")
         .replace("△ジオパーク資源を活用した連携事業", "△ジオパークを巡る周遊企画")
     )
+    ws["F32"] = "●若者の交流の場づくりの検討"
     ws["C47"], ws["D47"] = "31", "デジタル人材の育成"
     ws["E47"], ws["F47"] = (
         "デジタル人材育成講座の開催",

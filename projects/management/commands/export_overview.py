@@ -1,11 +1,13 @@
-"""python manage.py export_overview --year N [--format xlsx|json|csv] [-o FILE]"""
+"""python manage.py export_overview --year N [--format xlsx|json|csv] [--as-of YYYY-MM-DD] [-o FILE]"""
 
+import datetime
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.exports import FORMATS, filename, overview_from_db, render
 from projects.models import FiscalYear
+from projects.year_reports import overview_as_of
 
 
 class Command(BaseCommand):
@@ -15,27 +17,43 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, required=True, help="年度 (西暦の開始年、例: 2020)")
         parser.add_argument("--format", choices=sorted(FORMATS), default="xlsx")
         parser.add_argument(
+            "--as-of",
+            type=as_of_date,
+            help="この日の終わり時点の内容で出力する (例: 2022-01-31)。表題に「（令和4年1月31日現在）」を付けます",
+        )
+        parser.add_argument(
             "-o",
             "--output",
             help="出力先ファイル (- で標準出力)。省略時は renkei-overview-年度.形式",
         )
 
-    def handle(self, *args, year, format, output, **options):
+    def handle(self, *args, year, format, output, as_of=None, **options):
         try:
             fiscal_year = FiscalYear.objects.get(year=year)
         except FiscalYear.DoesNotExist as exc:
             raise CommandError(
                 f"{year} 年度のデータがありません。先に import_overview で取り込んでください。"
             ) from exc
-        overview = overview_from_db(fiscal_year)
+        if as_of is None:
+            overview = overview_from_db(fiscal_year)
+        else:
+            overview = overview_as_of(fiscal_year, as_of)
         data = render(overview, format)
         if output == "-":
             sys.stdout.buffer.write(data)
             return
-        path = output or filename(overview, format)
+        suffix = f"-as-of-{as_of.isoformat()}" if as_of else ""
+        path = output or filename(overview, format, suffix)
         try:
             with open(path, "wb") as handle:
                 handle.write(data)
         except OSError as exc:
             raise CommandError(f"{path} に書き込めません: {exc.strerror}") from exc
         self.stdout.write(f"{path} に出力しました ({len(data):,} バイト)。")
+
+
+def as_of_date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"--as-of は YYYY-MM-DD の形式で指定してください: {value}") from exc

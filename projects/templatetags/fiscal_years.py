@@ -1,0 +1,13 @@
+"""Template tags of the fiscal-year lifecycle: ``{% project_history project as history %}``."""
+
+from django import template
+
+from projects.year_reports import project_history as history_of
+
+register = template.Library()
+
+
+@register.simple_tag
+def project_history(project):
+    """The project in every published year it is linked through, oldest first."""
+    return history_of(project)
