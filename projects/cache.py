@@ -89,7 +89,16 @@ def connect_signals() -> None:
 
     # Events are derived from their activity and rewritten on each of its saves: not listed, so
     # that deleting them stays a fast bulk delete.
-    for model in (FiscalYear, Municipality, Strategy, Measure, Project, ProjectRow, Activity, Change):
+    for model in (
+        FiscalYear,
+        Municipality,
+        Strategy,
+        Measure,
+        Project,
+        ProjectRow,
+        Activity,
+        Change,
+    ):
         uid = f"public-cache-{model._meta.label_lower}"
         post_save.connect(_changed, sender=model, dispatch_uid=uid + "-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=uid + "-delete")

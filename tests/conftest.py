@@ -18,6 +18,13 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_table(django_db_setup, django_db_blocker):
+    """The database cache table (the default cache without REDIS_URL) in the test database."""
+    with django_db_blocker.unblock():
+        call_command("createcachetable", verbosity=0)
+
+
 @pytest.fixture
 def r2_path():
     return R2_WORKBOOK
