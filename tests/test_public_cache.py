@@ -1,0 +1,124 @@
+"""Public pages are cached, and any change shows on the next page view (in this process here;
+across processes in test_public_production.py)."""
+
+import uuid
+
+import pytest
+
+from projects import cache as public_cache
+from projects.models import Activity, FiscalYear, Municipality, Project
+from projects.services import assign_municipalities_from_text, import_overview
+from projects.spreadsheets import read_overview
+
+
+@pytest.fixture(autouse=True)
+def own_cache(settings):
+    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
+
+
+@pytest.fixture
+def site(r2_published):
+    assign_municipalities_from_text(fiscal_year=r2_published)
+    return r2_published
+
+
+def detail(client, number) -> str:
+    p = Project.objects.get(fiscal_year__year=2020, number=number)
+    response = client.get(f"/projects/{p.pk}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def line(activity, glyph, word) -> str:
+    return (
+        f'<li id="activity-{activity.pk}">\n      <span class="status status-{activity.status}">'
+        f'<span aria-hidden="true">{glyph}</span> {word}</span>'
+    )
+
+
+@pytest.mark.django_db
+def test_a_status_change_shows_on_the_next_page_view(
+    client, site, django_capture_on_commit_callbacks
+):
+    activity = (
+        Activity.objects.filter(row__project__number=27, status="in_progress")
+        .exclude(tags__contains="再掲")
+        .first()
+    )
+    assert line(activity, "○", "実施中") in detail(client, 27)
+
+    # A write that sends no signal leaves the cached page as it was: the cache is in use.
+    Activity.objects.filter(pk=activity.pk).update(status="planned")
+    assert line(activity, "○", "実施中") in detail(client, 27)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        activity.refresh_from_db()
+        activity.status = "done"
+        activity.save()
+    assert callbacks  # bumped after the commit, not before
+    assert line(activity, "●", "実施済み") in detail(client, 27)
+    home = client.get("/").content.decode()
+    assert '<span class="count">5件</span>' in home  # 4 done before
+
+
+@pytest.mark.django_db
+def test_an_import_bumps_the_cache(client, site, r2_path, django_capture_on_commit_callbacks):
+    activity = Activity.objects.get(row__project__number=28, status="done")
+    assert line(activity, "●", "実施済み") in detail(client, 28)
+    overview = read_overview(r2_path)
+    project = next(p for p in overview.projects() if p.number == 28)
+    data = next(a for a in project.activities() if a.text == activity.text)
+    data.status, data.marker = "cancelled", "■"
+    with django_capture_on_commit_callbacks(execute=True):
+        import_overview(overview)
+    activity.refresh_from_db()
+    assert line(activity, "■", "コロナの影響による中止") in detail(client, 28)
+
+
+@pytest.mark.django_db
+def test_unpublishing_and_municipalities_bump_the_cache(
+    client, site, django_capture_on_commit_callbacks
+):
+    hagi = Municipality.objects.get(code="hagi")
+    assert "次世代の人材育成" not in client.get("/municipalities/hagi/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        Project.objects.get(fiscal_year=site, number=28).municipalities.add(hagi)
+    assert "次世代の人材育成" in client.get("/municipalities/hagi/").content.decode()
+
+    assert client.get("/opendata/2020.json").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        FiscalYear.objects.filter(pk=site.pk).update(published=False)  # no signal …
+        public_cache.bump_on_commit()  # … so the writer bumps, as bulk writers must
+    assert client.get("/opendata/2020.json").status_code == 404
+    assert client.get("/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_pages_are_cached_per_language(client, site):
+    assert "事業一覧" in client.get("/projects/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    text = client.get("/projects/").content.decode()
+    assert "<h1>Projects (令和2年度)</h1>" in text
+
+
+def test_a_lost_stamp_is_replaced_by_a_newer_one(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"stamp-{uuid.uuid4().hex}",
+        }
+    }
+    first = public_cache.version()
+    key = public_cache.key("page", "/")
+    public_cache.bump()
+    assert public_cache.version() == first + 1
+    assert public_cache.key("page", "/") != key
+    from django.core.cache import cache
+
+    cache.delete(public_cache.VERSION_KEY)  # evicted
+    assert public_cache.version() > first + 1
+    cache.delete(public_cache.VERSION_KEY)
+    public_cache.bump()  # bumping a missing stamp creates a fresh one
+    assert public_cache.version() > first + 1
