@@ -46,6 +46,7 @@ class ProjectYear:
     fiscal_year: FiscalYear
     totals: dict[str, int]
     is_self: bool = False
+    renamed: bool = False  # numbered or named otherwise than the project the history is of
 
     @property
     def label(self) -> str:
@@ -139,8 +140,15 @@ def project_history(project: Project, *, published_only: bool = True) -> list[Pr
         if p.pk == project.pk or not published_only or links.years[p.fiscal_year_id].published
     ]
     totals = _totals(p.pk for p in chain)
+    label = project_label(project.number, project.name)
     return [
-        ProjectYear(p, links.years[p.fiscal_year_id], totals[p.pk], is_self=p.pk == project.pk)
+        ProjectYear(
+            p,
+            links.years[p.fiscal_year_id],
+            totals[p.pk],
+            is_self=p.pk == project.pk,
+            renamed=project_label(p.number, p.name) != label,
+        )
         for p in sorted(chain, key=lambda p: links.years[p.fiscal_year_id].year)
     ]
 

@@ -79,7 +79,14 @@ def test_history_include_links_the_other_years(r3):
     assert f'<a href="/projects/{p(2020, 22).pk}/">令和2年度</a>' in html
     assert '<strong aria-current="page">令和3年度</strong>' in html
     assert "△ 実施予定" in html and "● 実施済み" in html
-    assert '<a href="/years/compare/?a=2020&amp;b=2021">令和2年度と令和3年度の全事業を比べる</a>' in html
+    assert (
+        '<a href="/years/compare/?a=2020&amp;b=2021">令和2年度と令和3年度の全事業を比べる</a>'
+        in html
+    )
+    assert "「" not in html  # same number and name in both years
+    moved = render_to_string("projects/years/_project_years.html", {"project": p(2021, 8)})
+    assert '<span class="former">「5 企業連携・企業誘致等の推進」</span>' in moved
+    assert moved.count('class="former"') == 1
     alone = render_to_string("projects/years/_project_years.html", {"project": p(2021, 31)})
     assert alone.strip() == ""
 
