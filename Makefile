@@ -27,7 +27,13 @@ load: migrate
 run: load
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: install
+# axe-core (npm) for the accessibility checks of the browser tests; skipped without npm.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error; \
+	else echo "*** npm がないため axe-core を入れられません (アクセシビリティ検査は省略されます) ***"; fi
+
+test: install $(AXE)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
