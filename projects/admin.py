@@ -246,17 +246,21 @@ class ProjectRowAdmin(SecretariatWrites, admin.ModelAdmin):
         """Activities of the row go through the editing service, one by one."""
         if formset.model is not Activity:
             return super().save_formset(request, form, formset, change)
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             activity = inline_form.instance
-            if inline_form in formset.deleted_forms and activity.pk:
-                editing.remove_activity(
-                    user=request.user, activity=activity, source=ChangeSource.ADMIN
-                )
+            if inline_form in formset.deleted_forms:
+                if activity.pk:
+                    editing.remove_activity(
+                        user=request.user, activity=activity, source=ChangeSource.ADMIN
+                    )
+                    formset.deleted_objects.append(activity)
             elif activity.pk and inline_form.has_changed():
                 ActivityAdmin.update_from_form(request, activity, inline_form)
+                formset.changed_objects.append((activity, inline_form.changed_data))
             elif not activity.pk and inline_form.has_changed():
                 data = inline_form.cleaned_data
-                editing.add_activity(
+                added = editing.add_activity(
                     user=request.user,
                     row=form.instance,
                     status=data.get("status"),
@@ -264,6 +268,7 @@ class ProjectRowAdmin(SecretariatWrites, admin.ModelAdmin):
                     details=data.get("details", []),
                     source=ChangeSource.ADMIN,
                 )
+                formset.new_objects.append(added)
 
     def changeform_view(self, request, *args, **kwargs):
         return refuse_conflicts(request, super().changeform_view, *args, **kwargs)

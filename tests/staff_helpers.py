@@ -1,5 +1,9 @@
 """Users, activities and clients shared by the staff, admin, permission and upload tests."""
 
+import io
+import re
+
+import openpyxl
 from django.contrib.auth import get_user_model
 from django.test import Client
 
@@ -36,3 +40,28 @@ def add_users(users: dict) -> dict:
         user=users["mine"], municipality=Municipality.objects.get(code="mine")
     )
     return users
+
+
+def workbook_with(path, changes: dict[str, str]) -> bytes:
+    """The workbook at ``path`` with whole result lines replaced (old line -> new line)."""
+    workbook = openpyxl.load_workbook(path)
+    found = set()
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if not isinstance(cell.value, str):
+                    continue
+                lines = re.split(r"(\r\n|\r|\n)", cell.value)
+                replaced = [changes.get(line, line) for line in lines]
+                if replaced != lines:
+                    found.update(line for line in lines if line in changes)
+                    cell.value = "".join(replaced)
+    assert found == set(changes), f"lines not found: {set(changes) - found}"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def with_status(activity, glyph: str) -> dict[str, str]:
+    """The change of one activity's marker, as ``workbook_with`` takes it."""
+    return {activity.marker + activity.text: glyph + activity.text}
