@@ -153,6 +153,19 @@ def project_history(project: Project, *, published_only: bool = True) -> list[Pr
     ]
 
 
+def continued_activities(project: Project, *, published_only: bool = True) -> list[tuple]:
+    """(previous, current) for each of the project's activities that continues one of an
+    earlier year, in table order (one query)."""
+    activities = (
+        Activity.objects.filter(row__project=project, previous__isnull=False)
+        .select_related("previous__row__project__fiscal_year")
+        .order_by("row__order", "order")
+    )
+    if published_only:
+        activities = activities.filter(previous__row__project__fiscal_year__published=True)
+    return [(a.previous, a) for a in activities]
+
+
 # ---------------------------------------------------------------------------- comparison
 
 KIND_LABELS = {

@@ -87,6 +87,12 @@ def test_history_include_links_the_other_years(r3):
     moved = render_to_string("projects/years/_project_years.html", {"project": p(2021, 8)})
     assert '<span class="former">「5 企業連携・企業誘致等の推進」</span>' in moved
     assert moved.count('class="former"') == 1
+    first = render_to_string("projects/years/_project_years.html", {"project": p(2021, 1)})
+    assert "実績項目の前年度からの状況 (3 件)" in first
+    assert (
+        '<li><span class="status">△ 実施予定</span> (令和2年度) → <span class="status">● 実施済み'
+        "</span> 山口県中央連携都市圏域ビジョン懇談会の開催(6/10)</li>"
+    ) in first
     alone = render_to_string("projects/years/_project_years.html", {"project": p(2021, 31)})
     assert alone.strip() == ""
 

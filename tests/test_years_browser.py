@@ -57,7 +57,7 @@ def test_roll_over_publish_and_look_back(page, published_r2):
     page.goto(f"{page.base_url}/projects/{r3_project.pk}/")
     years = page.locator(".project-years")
     expect(years.get_by_role("heading")).to_have_text("年度ごとの状況")
-    expect(years.locator("li")).to_have_text(
+    expect(years.locator(".project-years-list > li")).to_have_text(
         ["令和2年度 △ 実施予定 (△ 実施予定 1)", "令和3年度 △ 実施予定 (△ 実施予定 1)"],
         use_inner_text=True,
     )
