@@ -60,11 +60,13 @@ class SizeCap(FileUploadHandler):
         return None
 
 
-def read_workbook(content: bytes, *, year: int | None):
+def read_workbook(content: bytes, *, year: int | None, filename: str = ""):
     """Parse uploaded bytes; every failure, however the file is broken, is a WorkbookError."""
+    source = io.BytesIO(content)
+    source.name = filename  # named in the messages
     try:
         return read_overview(
-            io.BytesIO(content),
+            source,
             year=year,
             max_bytes=settings.OVERVIEW_MAX_UPLOAD_BYTES,
             max_uncompressed=settings.OVERVIEW_MAX_UNCOMPRESSED_BYTES,
@@ -79,7 +81,7 @@ def read_workbook(content: bytes, *, year: int | None):
 
 
 def dry_run(pending: PendingUpload, user, *, apply: bool = False):
-    overview = read_workbook(bytes(pending.content), year=pending.year)
+    overview = read_workbook(bytes(pending.content), year=pending.year, filename=pending.filename)
     fiscal_year = FiscalYear.objects.filter(year=overview.fiscal_year).first()
     editable = (
         permissions.project_ids_editable_by(user, fiscal_year)

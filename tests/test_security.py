@@ -1,0 +1,176 @@
+"""Login throttling, CSRF on every write, and a clean `check --deploy` in production settings."""
+
+import io
+import os
+import secrets
+import string
+import subprocess
+import sys
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from staff_helpers import PASSWORD, activity_of, add_users, client_for
+
+from projects import auth
+from projects.models import Activity, PendingUpload
+
+THROTTLED = (
+    "ログインの失敗が続いたため、しばらくログインできません。"
+    "15 分ほど待ってから、もう一度お試しください。"
+)
+WRONG = "正しいユーザー名とパスワードを入力してください。"
+
+
+@pytest.fixture
+def users(demo_users):
+    return add_users(dict(demo_users))
+
+
+@pytest.fixture(autouse=True)
+def clean_cache(db):
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def login(client, url, username, password, address="192.0.2.10"):
+    return client.post(url, {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_repeated_failures_lock_the_name_from_that_address(users, url):
+    client = Client()
+    for _ in range(auth.LOGIN_FAILURE_LIMIT):
+        response = login(client, url, "ube", "wrong-password")
+        assert WRONG in response.content.decode()
+    refused = login(client, url, "ube", PASSWORD)  # even the right password
+    assert refused.status_code == 200
+    assert THROTTLED in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    # the same name from another address, and another name from this one, still work
+    assert login(Client(), url, "ube", PASSWORD, address="198.51.100.7").status_code == 302
+    assert login(Client(), url, "hagi", PASSWORD).status_code == 302
+
+
+def test_a_success_clears_the_count(users):
+    client = Client()
+    for _ in range(auth.LOGIN_FAILURE_LIMIT - 1):
+        login(client, "/accounts/login/", "ube", "wrong-password")
+    assert login(client, "/accounts/login/", "ube", PASSWORD).status_code == 302
+    client.post("/accounts/logout/")
+    for _ in range(auth.LOGIN_FAILURE_LIMIT - 1):
+        login(client, "/accounts/login/", "ube", "wrong-password")
+    assert login(client, "/accounts/login/", "ube", PASSWORD).status_code == 302
+
+
+def test_one_address_trying_many_names_is_stopped(users):
+    client = Client()
+    for i in range(auth.LOGIN_FAILURES_PER_ADDRESS):
+        login(client, "/accounts/login/", f"guess{i}", "wrong-password")
+    response = login(client, "/accounts/login/", "hagi", PASSWORD)
+    assert THROTTLED in response.content.decode()
+
+
+def test_names_are_counted_without_regard_to_case(users):
+    client = Client()
+    for name in ("ube", "UBE", "Ube", " ube", "uBe"):
+        login(client, "/accounts/login/", name, "wrong-password")
+    assert THROTTLED in login(client, "/accounts/login/", "ube", PASSWORD).content.decode()
+
+
+def test_logout_needs_a_post(users):
+    client = client_for(users["ube"])
+    assert client.get("/accounts/logout/").status_code == 405
+    assert "_auth_user_id" in client.session
+
+
+# -- CSRF ----------------------------------------------------------------------------------------
+
+
+def csrf_client(user) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    return client
+
+
+def token(client, url) -> str:
+    client.get(url)
+    return client.cookies["csrftoken"].value
+
+
+def test_staff_page_posts_need_the_csrf_token(users, r2):
+    activity = activity_of(r2, 28)
+    client = csrf_client(users["ube"])
+    data = {
+        f"a{activity.pk}-status": "done",
+        f"a{activity.pk}-text": activity.text,
+        f"a{activity.pk}-details": "\n".join(activity.details),
+        f"a{activity.pk}-version": "1",
+    }
+    url = f"/staff/activities/{activity.pk}/"
+    assert client.post(url, data).status_code == 403
+    assert Activity.objects.get(pk=activity.pk).status == "in_progress"
+    data["csrfmiddlewaretoken"] = token(client, "/staff/")
+    assert client.post(url, data).status_code == 302
+    assert Activity.objects.get(pk=activity.pk).status == "done"
+
+
+def test_admin_posts_need_the_csrf_token(users, r2):
+    activity = activity_of(r2, 28)
+    client = csrf_client(users["ube"])
+    data = {"status": "done", "text": activity.text, "details": "\n".join(activity.details)}
+    data["expected_version"] = "1"
+    url = f"/admin/projects/activity/{activity.pk}/change/"
+    assert client.post(url, data).status_code == 403
+    data["csrfmiddlewaretoken"] = token(client, url)
+    assert client.post(url, data).status_code == 302
+    assert Activity.objects.get(pk=activity.pk).status == "done"
+
+
+def test_the_upload_checks_csrf_after_its_size_check(users, r2, r2_path):
+    """The upload view turns off the automatic check to look at the size first; it must
+    still check the token itself."""
+    client = csrf_client(users["jimukyoku"])
+    url = "/admin/projects/fiscalyear/upload/"
+
+    def upload():
+        data = io.BytesIO(r2_path.read_bytes())
+        data.name = "r02.xlsx"
+        return data
+
+    assert client.post(url, {"file": upload()}).status_code == 403
+    assert not PendingUpload.objects.exists()
+    response = client.post(url, {"file": upload(), "csrfmiddlewaretoken": token(client, url)})
+    assert response.status_code == 302
+    assert PendingUpload.objects.count() == 1
+
+
+def test_login_posts_need_the_csrf_token(users):
+    client = Client(enforce_csrf_checks=True)
+    assert login(client, "/accounts/login/", "ube", PASSWORD).status_code == 403
+
+
+# -- production settings ---------------------------------------------------------------------------
+
+
+def test_check_deploy_is_clean_with_production_settings(tmp_path):
+    alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+    environment = {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(64)),
+        "DJANGO_ALLOWED_HOSTS": "portal.example.jp",
+    }
+    for name in ("DJANGO_SECURE", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # the latter is set for Playwright
+        environment.pop(name, None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
+        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
