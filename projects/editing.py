@@ -31,7 +31,10 @@ FIELD_LABELS = {
     "order": "順序",
     "municipalities": "関係市町",
     "summary": "事業の概要",
+    "published": "公開",
+    "is_current": "現在の年度",
 }
+BOOLEANS = {"true": "はい", "false": "いいえ", "True": "はい", "False": "いいえ"}
 PROJECT_FIELDS = ("number", "name", "measure", "order")
 NOT_ALLOWED = "この事業の実績項目を変更する権限がありません (担当市町の事業ではありません)。"
 
@@ -55,6 +58,8 @@ def value_display(field: str, value: str) -> str:
     """A recorded value as people read it: statuses as glyph and words."""
     if field == "status":
         return status_display(value or None)
+    if field in ("published", "is_current"):
+        return BOOLEANS.get(value, value)
     return value if value else "(なし)"
 
 
