@@ -7,18 +7,11 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from projects.lifecycle import (
-    activity_key,
-    carry_over_details,
-    carry_over_text,
-    link_to_previous_year,
-    match_activities,
-    match_projects,
-    strip_dates,
-)
+from projects.lifecycle import link_to_previous_year, match_activities, match_projects
 from projects.models import Activity, FiscalYear, Project
 from projects.services import import_overview
 from projects.spreadsheets import read_overview
+from projects.year_text import activity_key, carry_over_details, carry_over_text, strip_dates
 
 R3_LINES = [
     "前年度 (令和2年度) の事業との対応: 対応 28、番号変更 2、名称変更 1、新規 1、終了 1",
