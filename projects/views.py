@@ -1,17 +1,28 @@
 """Public pages: published fiscal years only, each read in a fixed number of queries and cached.
 
-A page's main part is cached under the shared version stamp (see cache.py), per language and
-per query parameter it reads; the shell around it (navigation, language switch with its CSRF
-token, messages) is rendered for each request, so nothing personal is ever cached.
+A page is cached under the shared version stamp (see cache.py), per language and per query
+parameter it reads, twice over: its main part, which the shell (navigation, messages, the
+language switch) is rendered around for signed-in visitors, and the whole page as an anonymous
+visitor sees it, served with only the CSRF token of the language switch filled in: that page
+is also kept in each process, gzipped ahead of time around the token (public_gzip.py), and
+reused while the shared stamp is unchanged. Responses are gzipped for clients that accept it
+(the CSRF token is masked afresh on every response, so compression does not expose it to BREACH).
 """
 
+import re
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -22,11 +33,14 @@ from .exports import FORMATS, filename, overview_from_db
 from .exports import render as render_export
 from .feeds import StatusChangesFeed
 from .models import Activity, Change, FiscalYear, Municipality, Project, Status
+from .public_gzip import SplicedPage
 from .public_print import table_rows
 from .sitemaps import SITEMAPS
 
 PROJECTS_PER_PAGE = 30
 LIST_PARAMS = ("year", "status", "municipality", "strategy", "measure", "tag", "q", "page")
+CSRF_PLACEHOLDER = "csrf-token-placeholder-4d1f0c"
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def render_public(request, template, build, *, params=(), key=()):
@@ -34,6 +48,8 @@ def render_public(request, template, build, *, params=(), key=()):
     query parameters the page reads (the only ones in its cache key)."""
     values = {name: request.GET.get(name, "") for name in params}
     parts = ("page", template, get_language(), request.path, *values.items(), *key)
+    query = urlencode({k: v for k, v in values.items() if v})
+    path = request.path + (f"?{query}" if query else "")
 
     def build_page():
         context = build(values)
@@ -43,8 +59,44 @@ def render_public(request, template, build, *, params=(), key=()):
             "print": context.get("print", False),
         }
 
+    def build_anonymous():
+        anonymous = {
+            "page": public_cache.get_or_build(parts, build_page),
+            "user": AnonymousUser(),
+            "csrf_token": CSRF_PLACEHOLDER,
+            "request": {"get_full_path": path},
+        }
+        return render_to_string("projects/public_page.html", anonymous)
+
+    if is_anonymous_visit(request):
+        page = public_cache.get_local(
+            (*parts, "anonymous"),
+            lambda: SplicedPage(
+                public_cache.get_or_build((*parts, "anonymous"), build_anonymous),
+                CSRF_PLACEHOLDER,
+            ),
+        )
+        return spliced_response(request, page, get_token(request))
     page = public_cache.get_or_build(parts, build_page)
     return render(request, "projects/public_page.html", {"page": page})
+
+
+def spliced_response(request, page: SplicedPage, token: str) -> HttpResponse:
+    if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response = HttpResponse(page.gzipped(token))
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(page.plain(token))
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
+def is_anonymous_visit(request) -> bool:
+    """No session and no pending message: the page is the same for every such visitor."""
+    cookies = request.COOKIES
+    return settings.SESSION_COOKIE_NAME not in cookies and (
+        getattr(settings, "MESSAGE_COOKIE_NAME", "messages") not in cookies
+    )
 
 
 def cached_response(request, build, *, key=(), headers=None):

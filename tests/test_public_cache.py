@@ -103,22 +103,32 @@ def test_pages_are_cached_per_language(client, site):
     assert "<h1>Projects (令和2年度)</h1>" in text
 
 
-def test_a_lost_stamp_is_replaced_by_a_newer_one(settings):
+def test_entries_of_an_older_stamp_are_rebuilt_and_a_lost_stamp_is_replaced(settings):
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": f"stamp-{uuid.uuid4().hex}",
         }
     }
-    first = public_cache.version()
-    key = public_cache.key("page", "/")
-    public_cache.bump()
-    assert public_cache.version() == first + 1
-    assert public_cache.key("page", "/") != key
     from django.core.cache import cache
 
-    cache.delete(public_cache.VERSION_KEY)  # evicted
+    builds = []
+
+    def build():
+        builds.append(1)
+        return f"value {len(builds)}"
+
+    assert public_cache.get_or_build(("page", "/"), build) == "value 1"
+    assert public_cache.get_or_build(("page", "/"), build) == "value 1"
+    first = public_cache.version()
+    public_cache.bump()
+    assert public_cache.version() == first + 1
+    assert public_cache.get_or_build(("page", "/"), build) == "value 2"
+
+    cache.delete(public_cache.VERSION_KEY)  # evicted: a newer stamp, never an old one again
+    assert public_cache.get_or_build(("page", "/"), build) == "value 3"
     assert public_cache.version() > first + 1
     cache.delete(public_cache.VERSION_KEY)
     public_cache.bump()  # bumping a missing stamp creates a fresh one
     assert public_cache.version() > first + 1
+    assert public_cache.get_or_build(("page", "/"), build) == "value 4"
