@@ -6,6 +6,7 @@ from test_lifecycle import R3_LINES, build_next_year
 from projects.lifecycle import (
     LifecycleRefused,
     make_current,
+    next_title,
     publish,
     roll_over,
     rollover_candidates,
@@ -44,6 +45,14 @@ def rolled(r2, django_user_model):
     keep = [r2_activity(r2, "中高生を対象とした").pk, r2_activity(r2, "サイクルイベント").pk]
     result = roll_over(source=r2, keep_activity_ids=keep, user=user)
     return result, user
+
+
+def test_next_title_moves_the_year_on():
+    assert next_title("令和2年度連携事業概要及び実績見込み", 2020) == (
+        "令和3年度連携事業概要及び実績見込み"
+    )
+    assert next_title("平成31年度連携事業概要", 2019) == "令和2年度連携事業概要"
+    assert next_title("連携事業概要", 2021) == "令和4年度連携事業概要"
 
 
 def test_candidates_are_the_done_and_cancelled_activities(r2):
