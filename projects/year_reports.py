@@ -248,8 +248,9 @@ def compare_years(year_a: FiscalYear, year_b: FiscalYear) -> Comparison:
     )
     totals = _totals(order)
     result = Comparison(year_a, year_b)
-    result.totals_a = _sum(totals, in_a)
-    result.totals_b = _sum(totals, in_b)
+    # Each year's distribution counts a 【再掲】 item once, as the public totals do.
+    result.totals_a = Activity.objects.for_year(year_a).counted().status_totals()
+    result.totals_b = Activity.objects.for_year(year_b).counted().status_totals()
     matched = set()
     for p in sorted(in_b, key=lambda p: order[p.pk]):
         ancestor = links.ancestor_in(p, year_a)
@@ -261,10 +262,6 @@ def compare_years(year_a: FiscalYear, year_b: FiscalYear) -> Comparison:
         if p.pk not in matched:
             result.rows.append(ComparedProject(ProjectYear(p, year_a, totals[p.pk]), None))
     return result
-
-
-def _sum(totals, projects) -> dict[str, int]:
-    return {s: sum(totals[p.pk][s] for p in projects) for s in STATUS_ORDER}
 
 
 def comparison_csv_rows(comparison: Comparison):
@@ -286,7 +283,7 @@ def comparison_csv_rows(comparison: Comparison):
             line += ["" if side.project.number is None else side.project.number]
             line += [side.project.name, status] + [side.totals[s] for s in STATUS_ORDER]
         yield line
-    total = ["合計"]
+    total = ["合計 (【再掲】は1回)"]
     for totals in (comparison.totals_a, comparison.totals_b):
         total += ["", "", ""] + [totals[s] for s in STATUS_ORDER]
     yield total
