@@ -39,8 +39,8 @@ def test_years_page_is_for_the_secretariat_only(client, demo_users):
 def test_years_page_lists_years_and_actions(secretariat):
     html = secretariat.get("/years/").content.decode()
     assert "<h1>年度の管理</h1>" in html
-    assert '<span class="public">公開中</span><br>現在の年度' in html
-    assert "事業 29<br>実績項目 89" in html
+    assert '<span class="public">公開中</span> <span class="current">現在の年度</span>' in html
+    assert "令和2年度連携事業概要及び実績見込み — 事業 29・実績項目 89" in html
     assert "令和2年度を非公開にする</button>" in html
     assert "現在の年度にする</button>" not in html
     assert 'href="/years/2020/rollover/">次年度の作成 (令和3年度)</a>' in html
