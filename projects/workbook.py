@@ -149,7 +149,7 @@ class CellFactory:
                 setattr(cell, attr, obj)
             self.cache[style] = copy(cell._style)
         else:
-            cell._style = copy(cached)
+            cell._style = cached  # write-only cells are serialised at once; sharing is safe
         return cell
 
 
