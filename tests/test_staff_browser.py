@@ -44,8 +44,9 @@ def test_staff_change_a_status_and_see_it_in_the_history(page, live_r2):
     article = page.locator(f"#activity-{activity.pk}")
     article.get_by_label("● 実施済み").check()
     article.get_by_role("button", name="保存").click()
-    page.wait_for_url(f"**/staff/?saved={activity.pk}#activity-{activity.pk}")
-    article = page.locator(f"#activity-{activity.pk}")
+    # saved in place (fetch): the page is not reloaded and the block says so
+    article.get_by_role("status").wait_for()
+    assert page.url == page.base_url + "/staff/"
     assert article.get_by_role("status").inner_text() == "保存しました。"
     assert article.locator(".current .status").inner_text() == "● 実施済み"
     article.get_by_text("変更履歴 (最近 1 件)").click()
@@ -70,8 +71,10 @@ def test_another_municipality_cannot_reach_the_activity(page, live_r2):
     assert Activity.objects.get(pk=activity.pk).version == 1
 
 
-def test_the_page_fits_a_phone(browser, live_server, live_r2):
-    context = browser.new_context(locale="ja-JP", viewport={"width": 375, "height": 740})
+def test_the_page_fits_a_phone_and_works_without_javascript(browser, live_server, live_r2):
+    context = browser.new_context(
+        locale="ja-JP", viewport={"width": 375, "height": 740}, java_script_enabled=False
+    )
     page = context.new_page()
     page.base_url = live_server.url
     try:
@@ -82,7 +85,10 @@ def test_the_page_fits_a_phone(browser, live_server, live_r2):
         article = page.locator(f"#activity-{activity.pk}")
         article.get_by_label("○ 実施中").check()
         article.get_by_role("button", name="保存").click()
-        page.wait_for_url(f"**#activity-{activity.pk}")
+        page.wait_for_url(f"**/staff/?saved={activity.pk}#activity-{activity.pk}")
+        assert (
+            page.locator(f"#activity-{activity.pk} [role=status]").inner_text() == "保存しました。"
+        )
         assert Activity.objects.get(pk=activity.pk).status == "in_progress"
     finally:
         context.close()
@@ -131,3 +137,28 @@ def test_secretariat_uploads_a_changed_workbook_through_the_preview(page, live_r
     assert "取り込みました。更新: 実績項目 2" in page.locator(".messagelist").inner_text()
     assert Activity.objects.get(pk=in_file.pk).status == "done"
     assert Activity.objects.get(pk=portal_edit.pk).status == "in_progress"
+
+
+def test_the_later_of_two_saves_is_refused_in_the_page(browser, page, live_r2):
+    activity = activity_of(live_r2, 28)
+    other = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    secretariat = other.new_page()
+    secretariat.base_url = page.base_url
+    try:
+        log_in(page, "ube")
+        log_in(secretariat, "jimukyoku")
+        mine = page.locator(f"#activity-{activity.pk}")
+        theirs = secretariat.locator(f"#activity-{activity.pk}")
+        mine.get_by_label("● 実施済み").check()
+        mine.get_by_role("button", name="保存").click()
+        mine.get_by_role("status").wait_for()
+        theirs.get_by_label("■ 中止").check()
+        theirs.get_by_role("button", name="保存").click()
+        alert = theirs.get_by_role("alert")
+        alert.wait_for()
+        assert "ube (宇部市 担当) さんが " in alert.inner_text()
+        assert "に画面で変更 (状況: ○ 実施中 → ● 実施済み)" in alert.inner_text()
+        assert theirs.get_by_label("■ 中止").is_checked()  # what they chose is kept
+        assert Activity.objects.get(pk=activity.pk).status == "done"
+    finally:
+        other.close()
