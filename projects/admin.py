@@ -199,7 +199,7 @@ class ProjectAdmin(SecretariatWrites, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if change:
             old = Project.objects.select_related("measure").get(pk=obj.pk)
-            request._project_before = {
+            obj._recorded_before = {
                 **editing.project_snapshot(old),
                 "municipalities": editing.municipalities_text(old),
             }
@@ -207,7 +207,7 @@ class ProjectAdmin(SecretariatWrites, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        before = getattr(request, "_project_before", None)
+        before = getattr(form.instance, "_recorded_before", None)
         if before is not None:
             editing.record_project_edit(user=request.user, project=form.instance, before=before)
 

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -306,7 +306,7 @@ def export(request, kind, fmt):
             body = ("\ufeff" + body).encode("utf-8")  # a BOM so that Excel reads UTF-8
         name = f"renkei-activities-{scope.fiscal_year.year}{suffix}.{fmt}"
     else:
-        return forbidden(request, "この形式では出力できません。")
+        raise Http404("この形式では出力できません。")
     content_type = exports.FORMATS[fmt]
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -262,3 +262,9 @@ def test_users_without_a_role_are_told_why(users, name):
         "実績を更新できるのは、担当の市町が設定された職員と事務局だけです。"
         in response.content.decode()
     )
+
+
+def test_unknown_export_formats_are_not_found(users, r2):
+    client = client_for(users["ube"])
+    assert client.get("/staff/export/activities.pdf").status_code == 404
+    assert client.get("/staff/export/overview.csv").status_code == 404
