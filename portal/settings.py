@@ -42,7 +42,6 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parsed.password or ""),
             "HOST": parsed.hostname or "",
             "PORT": str(parsed.port or ""),
-            "CONN_MAX_AGE": 60,
             "TEST": {"NAME": "test_" + (unquote(parsed.path.lstrip("/")) or "portal")},
         }
     raise ImproperlyConfigured(f"DATABASE_URL の形式に対応していません: {parsed.scheme}")
@@ -115,6 +114,9 @@ TEMPLATES = [
 DATABASES = {
     "default": database_from_url(os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3")),
 }
+# Keep connections across requests (each worker holds one); checked before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DJANGO_CONN_MAX_AGE", 60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 if os.environ.get("REDIS_URL"):
     CACHES = {
