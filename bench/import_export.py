@@ -117,10 +117,33 @@ def measure(path: Path, repeat: int) -> None:
     print(
         f"portal export     {export_time * 1000:8.0f} ms   ratio {export_time / save_time:.2f}× save (target ≤ 1.5)"
     )
+    small_import, small_export = query_counts(ROOT / "fixtures" / "r02_renkei_jigyo_gaiyo.xlsx")
     print(
-        f"queries           import {import_queries}, export {export_queries} (independent of size)"
+        f"queries           import {import_queries}, export {export_queries} at "
+        f"{result.totals['activities']:,} activities; import {small_import}, export "
+        f"{small_export} at the R2 table's 89"
     )
     print(f"peak memory (RSS) {peak_mb:.0f} MB (target < 300)")
+
+
+def query_counts(path: Path) -> tuple[int, int]:
+    """Queries of importing ``path`` into an empty year and exporting it again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from projects.exports import overview_from_db, render
+    from projects.models import FiscalYear
+    from projects.services import import_overview
+    from projects.spreadsheets import read_overview
+
+    FiscalYear.objects.filter(year=2020).delete()
+    connection.queries_log.clear()
+    with CaptureQueriesContext(connection) as imported:
+        import_overview(read_overview(path))
+    fiscal_year = FiscalYear.objects.get(year=2020)
+    with CaptureQueriesContext(connection) as exported:
+        render(overview_from_db(fiscal_year), "xlsx")
+    return len(imported), len(exported)
 
 
 def main():
