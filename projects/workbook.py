@@ -8,8 +8,10 @@ legend, band rows, merged strategy/measure/number/name cells, policy-field rows 
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from dataclasses import dataclass, field
+from unicodedata import east_asian_width
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
@@ -22,6 +24,8 @@ from .overview import MeasureData, Overview, ProjectData, RowData, StrategyData
 
 COLUMN_WIDTHS = [13.0, 18.0, 4.5, 20.0, 32.0, 100.0, 16.0]
 A3_PAPER = 8
+FONT = "ＭＳ Ｐゴシック"  # as in the secretariat's workbook
+LINE_POINTS, ROW_PADDING_POINTS, TITLE_ROW_POINTS = 14.5, 4.0, 24.0
 SHEET_PART = "xl/worksheets/sheet1.xml"
 EMPTY_SHEET_DATA = b"<sheetData></sheetData>"
 
@@ -107,18 +111,58 @@ def layout_project(grid: Grid, project: ProjectData):
         grid.merge(first, 7, last)
 
 
+def row_heights(grid: Grid) -> list[float]:
+    """Row heights in points that fit each row's wrapped text, as the secretariat sets them
+    by hand (14.5 pt a line of 10 pt text, plus 4): spreadsheet programs do not grow rows
+    on opening a file, and a clipped cell would print clipped."""
+    spans, covered = {}, set()
+    for first_row, first_col, last_row, last_col in grid.merges:
+        spans[first_row, first_col] = (last_row, last_col)
+        covered.update(
+            (r, c)
+            for r in range(first_row, last_row + 1)
+            for c in range(first_col, last_col + 1)
+            if (r, c) != (first_row, first_col)
+        )
+    heights = []
+    for number, row in enumerate(grid.rows, start=1):
+        lines = 1
+        for col, (value, _) in enumerate(row, start=1):
+            last_row, last_col = spans.get((number, col), (number, col))
+            if value is None or (number, col) in covered or last_row > number:
+                continue
+            chars = sum(COLUMN_WIDTHS[c - 1] for c in range(col, last_col + 1))
+            lines = max(lines, wrapped_lines(str(value), chars))
+        height = LINE_POINTS * lines + ROW_PADDING_POINTS
+        heights.append(max(height, TITLE_ROW_POINTS) if row[0][1] == "title" else height)
+    return heights
+
+
+def wrapped_lines(text: str, chars: float) -> int:
+    """Lines ``text`` takes in a column ``chars`` wide (full-width characters count two)."""
+    total = 0
+    for line in text.splitlines() or [""]:
+        width = sum(2 if east_asian_width(ch) in "FWA" else 1 for ch in line)
+        total += max(1, math.ceil(width / chars))
+    return total
+
+
 def cell_styles() -> dict[str, dict]:
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="top")
-    bold = Font(bold=True)
+    bold = Font(name=FONT, size=10, bold=True)
     return {
-        "cell": {"border": border, "alignment": wrap},
+        "cell": {"border": border, "alignment": wrap, "font": Font(name=FONT, size=10)},
         "center": {
             "border": border,
+            "font": Font(name=FONT, size=10),
             "alignment": Alignment(wrap_text=True, vertical="top", horizontal="center"),
         },
-        "title": {"font": Font(bold=True, size=14), "alignment": Alignment(vertical="top")},
+        "title": {
+            "font": Font(name=FONT, bold=True, size=14),
+            "alignment": Alignment(vertical="top"),
+        },
         "label": {"font": bold, "alignment": Alignment(horizontal="right", vertical="top")},
         "header": {
             "border": border,
@@ -168,8 +212,8 @@ def cell_xml(ref: str, value, style_id: int) -> str:
 def sheet_data(grid: Grid, style_ids: dict[str, int]) -> bytes:
     letters = [get_column_letter(col) for col in range(1, grid.width + 1)]
     parts = ["<sheetData>"]
-    for number, row in enumerate(grid.rows, start=1):
-        parts.append(f'<row r="{number}">')
+    for number, (row, height) in enumerate(zip(grid.rows, row_heights(grid), strict=True), start=1):
+        parts.append(f'<row r="{number}" ht="{height:g}" customHeight="1">')
         parts.extend(
             cell_xml(f"{letter}{number}", value, style_ids[style])
             for letter, (value, style) in zip(letters, row, strict=True)

@@ -350,3 +350,16 @@ def test_header_labels_vary(tmp_path, labels):
     wb.save(path)
     ov = read_overview(path)
     assert len(ov.projects()) == 6 and ov.errors == []
+
+
+def test_row_heights_fit_the_text_like_the_source(tmp_path, r2_path):
+    """Spreadsheet programs do not grow rows when opening a file: heights are written."""
+    out = tmp_path / "out.xlsx"
+    write_overview(read_overview(r2_path), out)
+    source = openpyxl.load_workbook(r2_path).active
+    written = openpyxl.load_workbook(out).active
+    for row in range(1, source.max_row + 1):
+        assert written.row_dimensions[row].customHeight
+        assert abs(written.row_dimensions[row].height - source.row_dimensions[row].height) <= 2.5, (
+            row
+        )
