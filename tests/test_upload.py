@@ -292,3 +292,22 @@ def test_staff_without_a_municipality_cannot_upload(users, r2, r2_path):
     assert "資料をアップロードできるのは、担当の市町が設定された職員と事務局だけです。" in (
         response.content.decode()
     )
+
+
+def test_preview_of_the_next_year_shows_its_links_to_the_year_before(users, r2, r2_path):
+    wb = openpyxl.load_workbook(r2_path)
+    ws = wb.active
+    ws["A1"] = "令和3年度連携事業概要及び実績見込み"
+    ws["D22"] = "広域交通ネットワークの強化"  # project 15 renamed
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    client = client_for(users["jimukyoku"])
+    response = client.post(UPLOAD, {"file": as_upload(buffer.getvalue(), "r03.xlsx")})
+    html = client.get(response["Location"]).content.decode()
+    links = html.split('<ul class="links">')[1].split("</ul>")[0]
+    items = [re.sub(r"<.*?>", "", item).strip() for item in links.split("<li>")[1:]]
+    assert (
+        items[0]
+        == "前年度 (令和2年度) の事業との対応: 対応 29、番号変更 0、名称変更 1、新規 0、終了 0"
+    )
+    assert items[1] == "名称変更: 15 広域交通ネットワーク機能の強化 → 15 広域交通ネットワークの強化"
