@@ -25,6 +25,17 @@ def cache_table(django_db_setup, django_db_blocker):
         call_command("createcachetable", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def japanese_after_each_test():
+    """A request through the test client activates its language in this thread; start each
+    test in Japanese, as a new request does."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def r2_path():
     return R2_WORKBOOK

@@ -65,3 +65,16 @@ def test_missing_secret_key_is_an_error_without_debug():
 def test_japanese_defaults():
     done = run_settings({"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 60})
     assert done.stdout.split() == ["ja", "Asia/Tokyo", "False"]
+
+
+def test_interface_is_japanese_whatever_the_browser_asks(client, r2_published):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "ja"
+    assert '<html lang="ja">' in response.content.decode()
+
+
+def test_english_when_chosen_with_the_switch(client, r2_published):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/")
+    assert response["Content-Language"] == "en"
+    assert '<html lang="en">' in response.content.decode()
