@@ -245,6 +245,7 @@ class Project(models.Model):
         related_name="successors",
         verbose_name=_("前年度の事業"),
     )
+    created_at = models.DateTimeField(_("作成日時"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 
     objects = ProjectQuerySet.as_manager()

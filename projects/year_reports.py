@@ -330,8 +330,8 @@ def overview_as_of(fiscal_year: FiscalYear, day: datetime.date) -> Overview:
     """The year's table as it stood at the end of ``day``.
 
     Each activity's status, text and details are put back to the value before the first change
-    recorded after that day; activities created after it are left out. Activities deleted since
-    and project names are not restored (their history is not kept in this form).
+    recorded after that day; activities and projects created after it are left out. Activities
+    deleted since and project names are not restored (their history is not kept in this form).
     """
     cutoff = end_of_day(day)
     earliest: dict[tuple[int, str], str] = {}
@@ -357,6 +357,7 @@ def overview_as_of(fiscal_year: FiscalYear, day: datetime.date) -> Overview:
                 _restore(restored, field_name, earliest[activity.pk, field_name])
         return restored
 
-    overview = overview_from_db(fiscal_year, activity_filter=as_it_stood)
+    projects = fiscal_year.projects.filter(created_at__lt=cutoff)
+    overview = overview_from_db(fiscal_year, projects=projects, activity_filter=as_it_stood)
     overview.title = f"{overview.title}（{wareki(day)}現在）"
     return overview

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from projects.models import Activity, Change
+from projects.models import Activity, Change, Project, ProjectRow
 from projects.year_reports import overview_as_of, wareki
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -38,6 +38,7 @@ def edit(activity, field, new, when):
 def history(r2):
     """R2 as imported on 1 April 2020, then edited through the year."""
     Activity.objects.for_year(r2).update(created_at=at("2020-04-01", "09:00"))
+    Project.objects.filter(fiscal_year=r2).update(created_at=at("2020-04-01", "09:00"))
 
     def get(start):
         return (
@@ -110,6 +111,24 @@ def test_today_shows_everything(history):
     assert lines(overview, 22) == ["○若者の交流の場づくりの検討"]
     # Nothing in the database was changed by building the old tables.
     assert Activity.objects.get(text__startswith="若者の交流").status == "in_progress"
+
+
+def test_a_project_added_later_is_not_in_the_earlier_table(history):
+    measure = Project.objects.get(fiscal_year=history, number=30).measure
+    added = Project.objects.create(
+        fiscal_year=history,
+        measure=measure,
+        number=31,
+        name="新しい連携事業",
+        order=99,
+        created_at=at("2021-02-20"),
+    )
+    ProjectRow.objects.create(project=added, summary="概要")
+    before = overview_as_of(history, datetime.date(2021, 1, 31))
+    after = overview_as_of(history, datetime.date(2021, 3, 31))
+    assert 31 not in [p.number for p in before.projects()]
+    assert [p.name for p in after.projects() if p.number == 31] == ["新しい連携事業"]
+    assert len(before.projects()) == 29
 
 
 def test_export_command_as_of(history, tmp_path, capsys):
