@@ -11,7 +11,6 @@ import io
 import math
 import zipfile
 from dataclasses import dataclass, field
-from unicodedata import east_asian_width
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
@@ -142,7 +141,7 @@ def wrapped_lines(text: str, chars: float) -> int:
     """Lines ``text`` takes in a column ``chars`` wide (full-width characters count two)."""
     total = 0
     for line in text.splitlines() or [""]:
-        width = sum(2 if east_asian_width(ch) in "FWA" else 1 for ch in line)
+        width = 2 * len(line) - len(line.encode("ascii", "ignore"))  # non-ASCII counts two
         total += max(1, math.ceil(width / chars))
     return total
 
