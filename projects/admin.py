@@ -7,11 +7,12 @@ so the admin records history and refuses stale saves like the staff page does.
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html_join
 from import_export.admin import ExportMixin
 from import_export.formats import base_formats
@@ -411,6 +412,17 @@ class ActivityAdmin(ExportMixin, admin.ModelAdmin):
 
     def changelist_view(self, request, *args, **kwargs):
         return refuse_conflicts(request, super().changelist_view, *args, **kwargs)
+
+    def export_action(self, request):
+        """The export reads the list's filters from the query string; one it cannot apply
+        sends the user back to the list with a message (the list itself does the same)."""
+        try:
+            return super().export_action(request)
+        except IncorrectLookupParameters:
+            messages.error(
+                request, "絞り込みの条件が正しくありません。一覧から選び直してください。"
+            )
+            return HttpResponseRedirect(reverse("admin:projects_activity_changelist"))
 
     # -- bulk actions -------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """Changelist filters of the admin: strategy and measure across years, and tags."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import Q
 
 from . import notation
@@ -12,6 +13,14 @@ PROJECT_PATH = {Activity: "row__project__", Project: ""}
 
 def project_path(model) -> str:
     return PROJECT_PATH.get(model, "")
+
+
+def chosen_id(value: str) -> int:
+    """The id in a filter's query parameter; anything else is an incorrect lookup (the admin
+    then shows the unfiltered list with a note), not a server error."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+        raise IncorrectLookupParameters(value)
+    return int(value)
 
 
 class StrategyFilter(admin.SimpleListFilter):
@@ -27,9 +36,10 @@ class StrategyFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
+        strategy = chosen_id(self.value())
         if queryset.model is Measure:
-            return queryset.filter(strategy=self.value())
-        return queryset.filter(**{f"{project_path(queryset.model)}measure__strategy": self.value()})
+            return queryset.filter(strategy=strategy)
+        return queryset.filter(**{f"{project_path(queryset.model)}measure__strategy": strategy})
 
 
 class MeasureFilter(admin.SimpleListFilter):
@@ -48,7 +58,9 @@ class MeasureFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        return queryset.filter(**{f"{project_path(queryset.model)}measure": self.value()})
+        return queryset.filter(
+            **{f"{project_path(queryset.model)}measure": chosen_id(self.value())}
+        )
 
 
 class TagFilter(admin.SimpleListFilter):

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from . import cache as public_cache
 from . import notation, permissions
 from .models import Activity, Change, ChangeSource, Event, Project, ProjectRow, Status, events_for
 
@@ -211,6 +212,7 @@ def update_activity(
         )
         for name, old, new in diffs
     ]
+    public_cache.bump_on_commit()  # the update and bulk_create above send no signals
     return Change.objects.bulk_create(changes)
 
 

@@ -141,7 +141,7 @@ class Filters:
 
         def number(name):
             value = params.get(name, "")
-            return int(value) if value.isdigit() else None
+            return int(value) if value.isascii() and value.isdigit() else None
 
         status = params.get("status", "")
         tag = params.get("tag", "")

@@ -387,7 +387,7 @@ class TableReader:
         if not text:
             return None
         folded = unicodedata.normalize("NFKC", text).strip()
-        if folded.isdigit():
+        if folded.isdecimal():  # isdigit() also takes ❶ and ⓵, which int() refuses
             return int(folded)
         self.problem(
             "error",

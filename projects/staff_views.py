@@ -169,7 +169,7 @@ def render_page(request, scope: Scope, *, bound=None, status=200) -> HttpRespons
         "fiscal_year": scope.fiscal_year,
         "blocks": build_blocks(scope, bound or {}),
         "filter_form": filter_form,
-        "saved": int(saved) if saved.isdigit() else None,
+        "saved": int(saved) if saved.isascii() and saved.isdigit() else None,
         "query": scope.query,
     }
     return render(request, "projects/staff/activity_list.html", context, status=status)
@@ -257,7 +257,7 @@ def activity_delete(request, pk):
             editing.remove_activity(
                 user=request.user,
                 activity=activity,
-                expected_version=int(version) if version.isdigit() else -1,
+                expected_version=int(version) if version.isascii() and version.isdigit() else -1,
             )
         except editing.EditConflict as conflict:
             error = str(conflict)

@@ -4,6 +4,7 @@ date) and the public comparison of two years. Writes go through lifecycle.py."""
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from functools import wraps
 
@@ -51,6 +52,12 @@ class AsOfForm(forms.Form):
             "invalid": "日付が正しくありません。",
         },
     )
+
+    def clean_as_of(self):
+        day = self.cleaned_data["as_of"]
+        if day >= datetime.date.max:  # the end of the day would be past the last date
+            raise forms.ValidationError(self.fields["as_of"].error_messages["invalid"])
+        return day
 
 
 class RolloverForm(forms.Form):
