@@ -142,8 +142,8 @@ _FY_RX = re.compile(
 def parse_fiscal_year(title: str) -> int | None:
     """The fiscal year of the first 年度 expression in a title (平成31年度 = 令和元年度 = 2019)."""
     m = _FY_RX.search(_normalise(title))
-    if m is None:
-        return None
+    if m is None or (m["era"] and m["n"] != "元" and int(m["n"]) < 1):
+        return None  # 令和0年度 names no year
     return era_to_year(m["era"], m["n"]) if m["era"] else int(m["y"])
 
 

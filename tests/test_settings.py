@@ -78,3 +78,19 @@ def test_english_when_chosen_with_the_switch(client, r2_published):
     response = client.get("/")
     assert response["Content-Language"] == "en"
     assert '<html lang="en">' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/projects/?municipality=%00", "/projects/?q=a%00b", "/calendar/?municipality=%00"]
+)
+def test_nul_in_a_query_is_refused_with_a_message(client, r2_published, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert response.content.decode() == "要求に使えない文字 (NUL) が含まれています。"
+
+
+def test_nul_in_a_form_is_refused(client, db):
+    response = client.post(
+        "/i18n/setlang/", "language=en%00&next=/", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400

@@ -363,3 +363,10 @@ def test_row_heights_fit_the_text_like_the_source(tmp_path, r2_path):
         assert abs(written.row_dimensions[row].height - source.row_dimensions[row].height) <= 2.5, (
             row
         )
+
+
+def test_era_year_zero_is_no_fiscal_year(tmp_path):
+    ov = read_overview(
+        build(tmp_path / "z.xlsx", Sheet(small_rows(), title="令和0年度連携事業概要"))
+    )
+    assert [p.code for p in ov.errors] == ["no_year"]
