@@ -1,11 +1,9 @@
 """python manage.py import_overview FILE [--dry-run] [--year N]"""
 
-import sys
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.services import ImportRefused, import_overview
+from projects.services import LEVEL_NAMES, ImportRefused, import_overview
 from projects.spreadsheets import WorkbookError, read_overview
 
 
@@ -64,14 +62,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def totals(result):
-        names = {
-            "strategies": "取組",
-            "measures": "施策",
-            "projects": "事業",
-            "rows": "行",
-            "activities": "実績項目",
-        }
-        return {names[k]: v for k, v in result.totals.items()}
+        return {LEVEL_NAMES[k]: v for k, v in result.totals.items()}
 
     def report_warnings(self, warnings):
         for warning in warnings:
@@ -84,7 +75,3 @@ class Command(BaseCommand):
         ]
         lines += [f"  {p}" for p in problems]
         return "\n".join(lines)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("manage.py import_overview を使ってください")
