@@ -80,20 +80,23 @@ def layout_strategy(grid: Grid, strategy: StrategyData):
             grid.set(row, 1, None, "cell")
             grid.merge(row, 2, row, grid.width)
         layout_measure(grid, measure)
+    span_rows(grid, first, 1, strategy.heading)
+
+
+def span_rows(grid: Grid, first: int, col: int, value):
+    """Put ``value`` in column ``col`` merged over the rows from ``first`` to the last one
+    written (at least one row, so an empty strategy or measure still prints)."""
     if len(grid.rows) < first:
         grid.add_row({})
-    grid.set(first, 1, strategy.heading)
-    grid.merge(first, 1, len(grid.rows))
+    grid.set(first, col, value)
+    grid.merge(first, col, len(grid.rows))
 
 
 def layout_measure(grid: Grid, measure: MeasureData):
     first = len(grid.rows) + 1
     for project in measure.projects:
         layout_project(grid, project)
-    if len(grid.rows) < first:
-        grid.add_row({})
-    grid.set(first, 2, measure.heading)
-    grid.merge(first, 2, len(grid.rows))
+    span_rows(grid, first, 2, measure.heading)
 
 
 def layout_project(grid: Grid, project: ProjectData):
