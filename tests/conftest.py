@@ -18,6 +18,14 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config):
+    """A fast password hasher: PBKDF2's deliberate slowness would dominate the suite, since
+    most tests log users in or create them (as cookiecutter-django's test settings do)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session", autouse=True)
 def cache_table(django_db_setup, django_db_blocker):
     """The database cache table (the default cache without REDIS_URL) in the test database."""
