@@ -29,7 +29,8 @@ def build_workbook(path: Path, times: int) -> int:
     """Write the R2 table ``times`` times over, each copy under its own strategy numbers."""
     import copy
 
-    from projects.spreadsheets import read_overview, write_overview
+    from projects.table.reader import read_overview
+    from projects.table.writer import write_overview
 
     source = read_overview(ROOT / "fixtures" / "r02_renkei_jigyo_gaiyo.xlsx")
     strategies = []
@@ -68,10 +69,11 @@ def measure(path: Path, repeat: int) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from projects.exports import overview_from_db, render
     from projects.models import FiscalYear
-    from projects.services import import_overview
-    from projects.spreadsheets import read_overview
+    from projects.reports.tables import overview_from_db
+    from projects.services.imports import import_overview
+    from projects.table.formats import render
+    from projects.table.reader import read_overview
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
@@ -131,10 +133,11 @@ def query_counts(path: Path) -> tuple[int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from projects.exports import overview_from_db, render
     from projects.models import FiscalYear
-    from projects.services import import_overview
-    from projects.spreadsheets import read_overview
+    from projects.reports.tables import overview_from_db
+    from projects.services.imports import import_overview
+    from projects.table.formats import render
+    from projects.table.reader import read_overview
 
     FiscalYear.objects.filter(year=2020).delete()
     connection.queries_log.clear()

@@ -76,7 +76,7 @@ def prepare(tmp: Path) -> dict:
         "--no-imports",
         "-c",
         "from projects.models import FiscalYear, Project\n"
-        "from projects.services import assign_municipalities_from_text\n"
+        "from projects.services.demo import assign_municipalities_from_text\n"
         "from projects.cache import bump\n"
         "FiscalYear.objects.filter(year=2020).update(published=True, is_current=True)\n"
         "assign_municipalities_from_text()\n"

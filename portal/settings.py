@@ -6,8 +6,8 @@ REDIS_URL, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_SECURE (production HTTPS settings
 
 import os
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -22,29 +22,25 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def database_from_url(url: str) -> dict:
-    """Turn ``sqlite:///path`` or ``postgres://user:pass@host:port/name`` into a DATABASES entry."""
-    parsed = urlparse(url)
-    if parsed.scheme == "sqlite":
-        path = unquote(parsed.path)
-        if path.startswith("//"):  # sqlite:////abs/path
-            path = path[1:]
-        elif path.startswith("/"):  # sqlite:///relative/path
-            path = path[1:]
-        name = path or ":memory:"
+    """A DATABASES entry from ``sqlite:///path`` (relative to the project folder) or
+    ``postgres://user:pass@host:port/name``, with connections kept ``DJANGO_CONN_MAX_AGE``
+    seconds (each worker holds one) and checked before reuse."""
+    scheme = url.partition(":")[0]
+    if scheme not in {"sqlite", "postgres", "postgresql", "pgsql"}:
+        raise ImproperlyConfigured(f"DATABASE_URL の形式に対応していません: {scheme}")
+    try:
+        config = dj_database_url.parse(
+            url,
+            conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", 60)),
+            conn_health_checks=True,
+        )
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL を読めません: {exc}") from exc
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        name = config["NAME"] or ":memory:"
         if name != ":memory:" and not os.path.isabs(name):
-            name = str(BASE_DIR / name)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name}
-    if parsed.scheme in {"postgres", "postgresql", "pgsql"}:
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parsed.path.lstrip("/")) or "portal",
-            "USER": unquote(parsed.username or ""),
-            "PASSWORD": unquote(parsed.password or ""),
-            "HOST": parsed.hostname or "",
-            "PORT": str(parsed.port or ""),
-            "TEST": {"NAME": "test_" + (unquote(parsed.path.lstrip("/")) or "portal")},
-        }
-    raise ImproperlyConfigured(f"DATABASE_URL の形式に対応していません: {parsed.scheme}")
+            config["NAME"] = str(BASE_DIR / name)
+    return config
 
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
@@ -84,8 +80,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "projects.middleware.ChosenLanguageMiddleware",
-    "projects.middleware.RefuseNulMiddleware",
+    "portal.middleware.ChosenLanguageMiddleware",
+    "portal.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -107,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "projects.permissions.navigation",
             ],
         },
     },
@@ -115,9 +112,6 @@ TEMPLATES = [
 DATABASES = {
     "default": database_from_url(os.environ.get("DATABASE_URL", "sqlite:///db.sqlite3")),
 }
-# Keep connections across requests (each worker holds one); checked before reuse.
-DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DJANGO_CONN_MAX_AGE", 60))
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 if os.environ.get("REDIS_URL"):
     CACHES = {

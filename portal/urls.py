@@ -2,7 +2,7 @@ from django.conf.urls.i18n import i18n_patterns  # noqa: F401 - content URLs sta
 from django.contrib import admin
 from django.urls import include, path
 
-from projects.auth import ThrottledLoginView
+from portal.auth import ThrottledLoginView
 
 admin.site.site_header = "連携事業ポータル 管理"
 admin.site.site_title = "連携事業ポータル"

@@ -5,8 +5,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from . import public_data as data
-from .models import Change, Status
+from projects.models import Change, Status
+from projects.reports import public as data
 
 ITEMS = 50
 

@@ -6,9 +6,9 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from . import notation
-from .editing import changes_since, conflict_message
-from .models import Activity, Status
+from projects.models import Activity, Status
+from projects.reports.history import changes_since, conflict_message
+from projects.table import notation
 
 STATUS_CHOICES = [(s.value, f"{s.glyph} {s.label}") for s in Status]
 UNMARKED_CHOICE = ("", "(記号なし)")

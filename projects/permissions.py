@@ -42,6 +42,17 @@ def project_ids_editable_by(user, fiscal_year) -> set[int] | None:
     )
 
 
+def activities_editable_by(user, activities):
+    """Of an Activity queryset, those the user may edit: all for the secretariat, their
+    municipality's for staff, none for anyone else."""
+    if is_secretariat(user):
+        return activities
+    municipality = municipality_of(user)
+    if municipality is None:
+        return activities.none()
+    return activities.for_municipality(municipality)
+
+
 def is_portal_staff(user) -> bool:
     """Someone who works in the portal: the secretariat or a staff member with a municipality."""
     return is_secretariat(user) or municipality_of(user) is not None
@@ -54,3 +65,12 @@ def can_edit_activity(user, activity) -> bool:
 def can_upload(user) -> bool:
     """Uploading is open to portal staff; what an upload may change is checked per project."""
     return is_portal_staff(user)
+
+
+def navigation(request) -> dict:
+    """Context processor: which of the portal's own pages the navigation offers this user."""
+    user = getattr(request, "user", None)
+    return {
+        "nav_staff": is_portal_staff(user),
+        "nav_secretariat": is_secretariat(user),
+    }

@@ -7,8 +7,8 @@ workbook with its preview; a flat-table import would bypass both the preview and
 from django.utils import timezone
 from import_export import fields, resources
 
-from .models import Activity
-from .overview import neutralise_formula
+from projects.models import Activity
+from projects.table.formats import neutralise_formula
 
 
 class ActivityResource(resources.ModelResource):

@@ -1,7 +1,56 @@
-"""URL routes of the app, one module per audience: public, staff, fiscal-year lifecycle."""
+"""URL routes of the app: the public pages, the staff page 「実績の更新」 (login required), and the
+fiscal-year lifecycle (the secretariat's 「年度の管理」 and the public comparison of two years)."""
 
-from . import urls_public, urls_staff, urls_years
+from django.urls import path
+from django.views.decorators.gzip import gzip_page
+
+from .views import calendar, public, staff, years
 
 app_name = "projects"
 
-urlpatterns = [*urls_public.urlpatterns, *urls_staff.urlpatterns, *urls_years.urlpatterns]
+public_patterns = [
+    path("", gzip_page(public.home), name="home"),
+    path("healthz", public.healthz, name="healthz"),
+    path("projects/", gzip_page(public.project_list), name="project_list"),
+    path("projects/<int:pk>/", gzip_page(public.project_detail), name="project_detail"),
+    path("municipalities/", gzip_page(public.municipality_index), name="municipality_list"),
+    path(
+        "municipalities/<slug:code>/",
+        gzip_page(public.municipality_detail),
+        name="municipality_detail",
+    ),
+    path("calendar/", gzip_page(calendar.calendar), name="calendar"),
+    path("calendar.ics", gzip_page(calendar.calendar_ics), name="calendar_ics"),
+    path(
+        "calendar/<slug:code>.ics",
+        gzip_page(calendar.calendar_ics),
+        name="municipality_calendar_ics",
+    ),
+    path("feeds/status.atom", gzip_page(public.status_feed), name="status_feed"),
+    path("opendata/", gzip_page(public.opendata), name="opendata"),
+    path("opendata/<int:year>.<str:fmt>", gzip_page(public.opendata_file), name="opendata_file"),
+    path("print/<int:year>/", gzip_page(public.print_table), name="print_table"),
+    path("sitemap.xml", gzip_page(public.sitemap), name="sitemap"),
+]
+
+staff_patterns = [
+    path("staff/", staff.activity_list, name="staff_activities"),
+    path("staff/activities/<int:pk>/", staff.activity_update, name="staff_activity_update"),
+    path("staff/activities/<int:pk>/delete/", staff.activity_delete, name="staff_activity_delete"),
+    path("staff/rows/<int:pk>/activities/", staff.activity_add, name="staff_activity_add"),
+    path("staff/history/", staff.history, name="staff_history"),
+    path("staff/export/<str:kind>.<str:fmt>", staff.export, name="staff_export"),
+]
+
+year_patterns = [
+    path("years/", years.year_list, name="years"),
+    path("years/compare/", years.compare, name="year_compare"),
+    path("years/compare.csv", years.compare_csv, name="year_compare_csv"),
+    path("years/<int:year>/rollover/", years.rollover, name="year_rollover"),
+    path("years/<int:year>/publish/", years.publish, name="year_publish"),
+    path("years/<int:year>/unpublish/", years.unpublish, name="year_unpublish"),
+    path("years/<int:year>/current/", years.make_current, name="year_current"),
+    path("years/<int:year>/export/", years.export_as_of, name="year_export"),
+]
+
+urlpatterns = public_patterns + staff_patterns + year_patterns

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from projects.services import import_overview
-from projects.spreadsheets import read_overview
+from projects.services.imports import import_overview, read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 R2_WORKBOOK = ROOT / "fixtures" / "r02_renkei_jigyo_gaiyo.xlsx"
@@ -52,7 +51,7 @@ def r2_path():
 @pytest.fixture
 def r2(db):
     """The R2 table imported into the test database; returns the FiscalYear."""
-    result = import_overview(read_overview(R2_WORKBOOK))
+    result = import_overview(read_workbook(R2_WORKBOOK))
     from projects.models import FiscalYear
 
     assert result.totals["projects"] == 29

@@ -10,10 +10,10 @@ import sys
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from staff_helpers import PASSWORD, activity_of, add_users, client_for
 
-from projects import auth
+from portal import auth
 from projects.models import Activity, PendingUpload
+from tests.support.staff import PASSWORD, activity_of, add_users, client_for
 
 THROTTLED = (
     "ログインの失敗が続いたため、しばらくログインできません。"

@@ -10,11 +10,14 @@ from portal.settings import BASE_DIR, database_from_url
 from tests.conftest import ROOT
 
 
-def test_default_database_is_sqlite_in_project_folder():
-    assert database_from_url("sqlite:///db.sqlite3") == {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": str(BASE_DIR / "db.sqlite3"),
-    }
+def test_default_database_is_sqlite_in_project_folder(monkeypatch):
+    monkeypatch.setenv("DJANGO_CONN_MAX_AGE", "30")
+    db = database_from_url("sqlite:///db.sqlite3")
+    assert (db["ENGINE"], db["NAME"]) == (
+        "django.db.backends.sqlite3",
+        str(BASE_DIR / "db.sqlite3"),
+    )
+    assert (db["CONN_MAX_AGE"], db["CONN_HEALTH_CHECKS"]) == (30, True)
 
 
 def test_absolute_sqlite_path():
@@ -32,7 +35,7 @@ def test_postgres_url():
         "portal",
         "s@cret",
         "db.example.jp",
-        "5433",
+        5433,
     )
 
 

@@ -3,8 +3,8 @@
 
 from django import template
 
-from projects.year_reports import continued_activities
-from projects.year_reports import project_history as history_of
+from projects.reports.years import continued_activities
+from projects.reports.years import project_history as history_of
 
 register = template.Library()
 

@@ -5,9 +5,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.exports import FORMATS, filename, overview_from_db, render
 from projects.models import FiscalYear
-from projects.year_reports import overview_as_of
+from projects.reports.tables import overview_as_of, overview_from_db
+from projects.table.formats import CONTENT_TYPES, filename, render
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="年度 (西暦の開始年、例: 2020)")
-        parser.add_argument("--format", choices=sorted(FORMATS), default="xlsx")
+        parser.add_argument("--format", choices=sorted(CONTENT_TYPES), default="xlsx")
         parser.add_argument(
             "--as-of",
             type=as_of_date,

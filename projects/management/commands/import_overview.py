@@ -1,10 +1,9 @@
 """python manage.py import_overview FILE [--dry-run] [--year N]"""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.services import LEVEL_NAMES, ImportRefused, import_overview
-from projects.spreadsheets import WorkbookError, read_overview
+from projects.services.imports import LEVEL_NAMES, ImportRefused, import_overview, read_workbook
+from projects.table.files import WorkbookError
 
 
 class Command(BaseCommand):
@@ -27,13 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, dry_run, year, **options):
         try:
-            overview = read_overview(
-                file,
-                year=year,
-                progress=self.progress,
-                max_bytes=settings.OVERVIEW_MAX_UPLOAD_BYTES,
-                max_uncompressed=settings.OVERVIEW_MAX_UNCOMPRESSED_BYTES,
-            )
+            overview = read_workbook(file, year=year, progress=self.progress)
             result = import_overview(overview, dry_run=dry_run, filename=str(file))
         except WorkbookError as exc:
             raise CommandError(self.describe_errors(exc.problems)) from exc
@@ -73,5 +66,7 @@ class Command(BaseCommand):
         lines = [
             f"取り込みを中止しました。データベースは変更していません。エラー {len(problems)} 件:"
         ]
-        lines += [f"  {p}" for p in problems]
+        for problem in problems:
+            hint = " --year で年度を指定してください。" if problem.code == "no_year" else ""
+            lines.append(f"  {problem}{hint}")
         return "\n".join(lines)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.services import (
+from projects.services.demo import (
     assign_municipalities_from_text,
     create_demo_accounts,
     publish_latest_if_none,
@@ -22,7 +22,9 @@ class Command(BaseCommand):
         assigned = assign_municipalities_from_text()
         published = publish_latest_if_none()
         if published is not None:
-            self.stdout.write(f"{published}を公開し、現在の年度にしました (公開中の年度がなかったため)。")
+            self.stdout.write(
+                f"{published}を公開し、現在の年度にしました (公開中の年度がなかったため)。"
+            )
         self.stdout.write(
             f"デモ用アカウント {len(users)} 件 (パスワード {DEMO_PASSWORD}): " + "、".join(users)
         )

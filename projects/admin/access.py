@@ -1,0 +1,64 @@
+"""Who sees and writes what in the admin: the rules of ``projects.permissions``, not Django's
+model permissions. The secretariat writes everything; staff with a municipality read the
+hierarchy and write their municipality's activities."""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.utils.html import format_html_join
+
+from projects import permissions
+from projects.reports.history import history_line
+from projects.services import editing
+
+
+class SecretariatWrites:
+    """The secretariat writes; staff with a municipality may read."""
+
+    def has_module_permission(self, request):
+        return permissions.is_portal_staff(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_portal_staff(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return permissions.is_secretariat(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.is_secretariat(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.is_secretariat(request.user)
+
+
+class SecretariatOnly(SecretariatWrites):
+    def has_module_permission(self, request):
+        return permissions.is_secretariat(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return permissions.is_secretariat(request.user)
+
+
+def scoped_to_municipality(queryset, user, path: str):
+    """Staff see their municipality's part of the table; the secretariat all of it."""
+    if permissions.is_secretariat(user):
+        return queryset
+    municipality = permissions.municipality_of(user)
+    if municipality is None:
+        return queryset.none()
+    return queryset.filter(**{path: municipality}).distinct()
+
+
+def history_html(changes):
+    lines = [(history_line(c),) for c in changes[:20]]
+    if not lines:
+        return "(変更はありません)"
+    return format_html_join("", "<div>{}</div>", lines)
+
+
+def refuse_conflicts(request, view, *args, **kwargs):
+    """A save that lost a race is rolled back and reported, never applied over the other."""
+    try:
+        return view(request, *args, **kwargs)
+    except editing.EditConflict as conflict:
+        messages.error(request, str(conflict))
+        return HttpResponseRedirect(request.get_full_path())

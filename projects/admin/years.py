@@ -1,0 +1,98 @@
+"""Admin of fiscal years and their structure (strategies, measures) and of the municipalities;
+a year's page has the 資料 upload and exports."""
+
+from django.contrib import admin
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+
+from projects import permissions
+from projects.models import FiscalYear, Measure, Municipality, Strategy
+from projects.reports.tables import overview_from_db
+from projects.table import formats
+from projects.views.downloads import attachment
+
+from . import uploads
+from .access import SecretariatWrites
+from .filters import StrategyFilter
+
+
+class StrategyInline(SecretariatWrites, admin.TabularInline):
+    model = Strategy
+    fields = ("number", "title", "heading", "band")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(FiscalYear)
+class FiscalYearAdmin(SecretariatWrites, admin.ModelAdmin):
+    list_display = ("label", "title", "document_label", "published", "is_current", "imported_at")
+    list_filter = ("published",)
+    search_fields = ("=year", "title")
+    readonly_fields = ("imported_at", "source_filename")
+    inlines = [StrategyInline]
+
+    def get_urls(self):
+        views = uploads.UploadViews(self)
+        view = self.admin_site.admin_view
+        return [
+            path("upload/", view(views.start), name="projects_fiscalyear_upload"),
+            path(
+                "upload/<int:pk>/", view(views.preview), name="projects_fiscalyear_upload_preview"
+            ),
+            path("<int:pk>/export/", view(self.export_view), name="projects_fiscalyear_export"),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request, pk):
+        """The 資料 xlsx of the year, or of one municipality's projects (staff: their own)."""
+        fiscal_year = get_object_or_404(FiscalYear, pk=pk)
+        if not permissions.is_portal_staff(request.user):
+            return HttpResponse("出力する権限がありません。", status=403)
+        code = request.GET.get("municipality", "")
+        municipality = permissions.municipality_of(request.user)
+        if permissions.is_secretariat(request.user):
+            municipality = Municipality.objects.filter(code=code).first() if code else None
+        projects = None
+        if municipality is not None:
+            projects = fiscal_year.projects.for_municipality(municipality)
+        overview = overview_from_db(fiscal_year, projects=projects)
+        suffix = f"-{municipality.code}" if municipality else ""
+        name = formats.filename(overview, "xlsx", suffix)
+        return attachment(formats.render(overview, "xlsx"), "xlsx", name)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra = {"municipalities": Municipality.objects.all(), **(extra_context or {})}
+        return super().changeform_view(request, object_id, form_url, extra)
+
+
+class MeasureInline(SecretariatWrites, admin.TabularInline):
+    model = Measure
+    fields = ("policy_field", "label", "title", "heading", "order")
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Strategy)
+class StrategyAdmin(SecretariatWrites, admin.ModelAdmin):
+    list_display = ("__str__", "fiscal_year")
+    list_filter = ("fiscal_year",)
+    list_select_related = ("fiscal_year",)
+    search_fields = ("title", "heading")
+    autocomplete_fields = ("fiscal_year",)
+    inlines = [MeasureInline]
+
+
+@admin.register(Measure)
+class MeasureAdmin(SecretariatWrites, admin.ModelAdmin):
+    list_display = ("heading", "strategy", "policy_field")
+    list_filter = ("strategy__fiscal_year", StrategyFilter)
+    list_select_related = ("strategy__fiscal_year",)
+    search_fields = ("heading", "title", "policy_field")
+    autocomplete_fields = ("strategy",)
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(SecretariatWrites, admin.ModelAdmin):
+    list_display = ("name", "code", "order")
+    search_fields = ("name", "code")

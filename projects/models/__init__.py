@@ -1,0 +1,32 @@
+"""The partnership's joint projects, one fiscal year at a time.
+
+FiscalYear → Strategy (取組) → Measure (施策) → Project (事業) → ProjectRow (one row of the table,
+with its 事業の概要) → Activity (one line of the results cell) → Event (a date parsed from the
+text); Change records every edit; StaffProfile gives a user their role.
+"""
+
+from .accounts import PendingUpload, StaffProfile
+from .activities import Activity, Event, Precision, Status, events_for, export_marker, status_glyph
+from .history import Change, ChangeSource
+from .table import Measure, Project, ProjectRow, Strategy
+from .years import FiscalYear, Municipality
+
+__all__ = [
+    "Activity",
+    "Change",
+    "ChangeSource",
+    "Event",
+    "FiscalYear",
+    "Measure",
+    "Municipality",
+    "PendingUpload",
+    "Precision",
+    "Project",
+    "ProjectRow",
+    "StaffProfile",
+    "Status",
+    "Strategy",
+    "events_for",
+    "export_marker",
+    "status_glyph",
+]

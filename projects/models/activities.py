@@ -1,0 +1,255 @@
+"""Activities (one line of a results cell, with its status) and the dated events in their text.
+
+The activity text is the single source of truth: tags and events are derived from it on every
+save (and by the writers that work in bulk), never edited by hand.
+"""
+
+from django.db import models
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects.table.dates import parse_events
+from projects.table.notation import CANONICAL_MARKERS, LOOKALIKES, find_tags
+
+
+class Status(models.TextChoices):
+    DONE = "done", _("実施済み")
+    IN_PROGRESS = "in_progress", _("実施中")
+    PLANNED = "planned", _("実施予定")
+    CANCELLED = "cancelled", _("中止")
+
+    @property
+    def glyph(self) -> str:
+        return CANONICAL_MARKERS[self.value]
+
+
+def export_marker(status: str | None, marker: str) -> str:
+    """The marker as written in the source while it still matches the status, else the glyph."""
+    if status is None:
+        return ""
+    canonical = CANONICAL_MARKERS[status]
+    raw = marker.strip(" \u3000")
+    if LOOKALIKES.get(raw, raw) == canonical:
+        return marker
+    return canonical
+
+
+def status_glyph(status: str | None) -> str:
+    return CANONICAL_MARKERS.get(status or "", "")
+
+
+class ActivityQuerySet(models.QuerySet):
+    def with_hierarchy(self):
+        return self.select_related("row__project__measure__strategy__fiscal_year")
+
+    def for_year(self, fiscal_year):
+        return self.filter(row__project__fiscal_year=fiscal_year)
+
+    def marked(self):
+        return self.exclude(status__isnull=True)
+
+    def for_municipality(self, municipality):
+        return self.filter(row__project__municipalities=municipality)
+
+    def counted(self):
+        """Without 【再掲】 lines: a re-listed item is counted once, where it is listed first."""
+        return self.exclude(tags__contains="再掲")
+
+    def status_totals_by_municipality(self) -> dict[int, dict[str, int]]:
+        """``{municipality id: {status: n}}`` over the projects each municipality takes part in."""
+        totals: dict[int, dict[str, int]] = {}
+        rows = (
+            self.filter(status__isnull=False, row__project__municipalities__isnull=False)
+            .values_list("row__project__municipalities", "status")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for municipality_id, status, n in rows:
+            totals.setdefault(municipality_id, dict.fromkeys(Status.values, 0))[status] = n
+        return totals
+
+    def status_totals(self) -> dict[str, int]:
+        counts = dict(self.values_list("status").annotate(n=Count("id")).order_by())
+        return {s: counts.get(s, 0) for s in Status.values}
+
+
+class Activity(models.Model):
+    row = models.ForeignKey(
+        "projects.ProjectRow", models.CASCADE, related_name="activities", verbose_name=_("事業の行")
+    )
+    order = models.PositiveIntegerField(_("順序"), default=0)
+    status = models.CharField(
+        _("状況"),
+        max_length=20,
+        choices=Status.choices,
+        null=True,
+        blank=True,
+        help_text=_("記号のない行は空欄"),
+    )
+    marker = models.CharField(
+        _("記号の表記"),
+        max_length=10,
+        blank=True,
+        help_text=_("元の表記 (空白を含む)。出力時に使う"),
+    )
+    text = models.TextField(_("内容"))
+    details = models.JSONField(
+        _("詳細行"), default=list, blank=True, help_text=_("「・」で始まる行")
+    )
+    tags = models.CharField(_("タグ"), max_length=50, blank=True, editable=False)
+    previous = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("前年度の項目"),
+    )
+    version = models.PositiveIntegerField(_("版"), default=1, editable=False)
+    created_at = models.DateTimeField(_("作成日時"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["row", "order"]
+        verbose_name = _("実績項目")
+        verbose_name_plural = _("実績項目")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__isnull=True) | Q(status__in=Status.values),
+                name="activity_status_valid",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.glyph}{self.text}"[:80]
+
+    @property
+    def glyph(self) -> str:
+        return status_glyph(self.status)
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in self.tags.split(",") if t]
+
+    @property
+    def is_relisted(self) -> bool:
+        return "再掲" in self.tag_list
+
+    def marker_for_export(self) -> str:
+        return export_marker(self.status, self.marker)
+
+    def derive(self, fiscal_year: int) -> list["Event"]:
+        """Recompute tags from the text; return the (unsaved) events of text and details."""
+        self.tags = ",".join(find_tags(self.text))
+        return events_for(self, fiscal_year)
+
+    def save(self, *args, **kwargs):
+        fiscal_year = self.row.project.fiscal_year.year
+        events = self.derive(fiscal_year)
+        super().save(*args, **kwargs)
+        self.events.all().delete()
+        Event.objects.bulk_create(events)
+
+    def line(self) -> str:
+        return self.marker_for_export() + self.text
+
+
+def events_for(activity: Activity, fiscal_year: int) -> list["Event"]:
+    events = []
+    for source in [activity.text, *activity.details]:
+        for parsed in parse_events(source, fiscal_year):
+            events.append(Event.from_parsed(activity, parsed, order=len(events)))
+    return events
+
+
+class Precision(models.TextChoices):
+    DAY = "day", _("日")
+    MONTH = "month", _("月")
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(activity__row__project__fiscal_year__published=True)
+
+    def with_hierarchy(self):
+        return self.select_related("activity__row__project__fiscal_year")
+
+
+class Event(models.Model):
+    """A date written in an activity's text.
+
+    ``start_date``/``end_date`` hold the first day of the period written; ``*_precision`` says
+    whether the text gave a day or only a month (「3月頃」 is a month, not 1 March).
+    ``end_date`` is NULL for a single date and for open ranges (「11月以降」).
+    """
+
+    activity = models.ForeignKey(
+        Activity, models.CASCADE, related_name="events", verbose_name=_("実績項目")
+    )
+    order = models.PositiveSmallIntegerField(_("順序"), default=0)
+    start_date = models.DateField(_("開始"))
+    start_precision = models.CharField(_("開始の精度"), max_length=5, choices=Precision.choices)
+    end_date = models.DateField(_("終了"), null=True, blank=True)
+    end_precision = models.CharField(
+        _("終了の精度"), max_length=5, choices=Precision.choices, blank=True
+    )
+    approximate = models.BooleanField(_("頃"), default=False)
+    planned = models.BooleanField(_("予定"), default=False)
+    source = models.CharField(_("元の表記"), max_length=100)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start_date", "activity", "order"]
+        verbose_name = _("日程")
+        verbose_name_plural = _("日程")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="event_end_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.source
+
+    @classmethod
+    def from_parsed(cls, activity, parsed, order=0):
+        end = parsed.end
+        return cls(
+            activity=activity,
+            order=order,
+            start_date=parsed.start.first_day(),
+            start_precision=Precision.DAY if parsed.start.day else Precision.MONTH,
+            end_date=end.first_day() if end else None,
+            end_precision=(Precision.DAY if end.day else Precision.MONTH) if end else "",
+            approximate=parsed.approximate,
+            planned=parsed.planned,
+            source=parsed.source,
+        )
+
+    @staticmethod
+    def _iso(value, precision):
+        if value is None:
+            return None
+        return value.isoformat() if precision == Precision.DAY else value.strftime("%Y-%m")
+
+    @property
+    def start_iso(self):
+        return self._iso(self.start_date, self.start_precision)
+
+    @property
+    def end_iso(self):
+        return self._iso(self.end_date, self.end_precision)
+
+    def as_dict(self) -> dict:
+        return {
+            "start": self.start_iso,
+            "end": self.end_iso,
+            "approximate": self.approximate,
+            "planned": self.planned,
+            "source": self.source,
+        }

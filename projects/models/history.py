@@ -1,0 +1,108 @@
+"""The history of changes: who changed which field of what, when, from where, old → new."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .activities import Activity
+from .table import Project
+from .years import FiscalYear
+
+
+class ChangeSource(models.TextChoices):
+    PORTAL = "portal", _("画面")
+    ADMIN = "admin", _("管理画面")
+    IMPORT = "import", _("取込")
+    ROLLOVER = "rollover", _("次年度作成")
+
+
+class ChangeQuerySet(models.QuerySet):
+    def for_project(self, project):
+        return self.filter(project=project)
+
+    def last_changed_at(self):
+        """When the newest of these changes was made (None if there is none): "last updated"."""
+        return self.aggregate(last=models.Max("changed_at"))["last"]
+
+
+class Change(models.Model):
+    """One recorded change of a field of an activity or a project: who, when, old → new."""
+
+    fiscal_year = models.ForeignKey(
+        FiscalYear, models.CASCADE, related_name="changes", verbose_name=_("年度")
+    )
+    project = models.ForeignKey(
+        Project,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("事業"),
+    )
+    activity = models.ForeignKey(
+        Activity,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("実績項目"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name=_("変更者")
+    )
+    changed_at = models.DateTimeField(_("変更日時"), db_index=True)
+    source = models.CharField(_("経路"), max_length=10, choices=ChangeSource.choices)
+    field = models.CharField(_("項目"), max_length=30)
+    old_value = models.TextField(_("変更前"), blank=True)
+    new_value = models.TextField(_("変更後"), blank=True)
+
+    objects = ChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("変更履歴")
+        verbose_name_plural = _("変更履歴")
+
+    def __str__(self):
+        return f"{self.changed_at:%Y-%m-%d %H:%M} {self.field}"
+
+    @classmethod
+    def record(
+        cls,
+        *,
+        source: str,
+        field: str,
+        old,
+        new,
+        at,
+        user=None,
+        fiscal_year=None,
+        project=None,
+        activity=None,
+    ) -> "Change":
+        """An unsaved history row; every writer builds its rows here. Values are stored as text:
+        None as "", True/False as "true"/"false", a list of lines joined by line breaks. The
+        year, project and activity may be given as instances or ids; the year defaults to the
+        project's; a user without a primary key (anonymous) is not kept."""
+        if fiscal_year is None and isinstance(project, models.Model):
+            fiscal_year = project.fiscal_year_id
+        refs = {"fiscal_year": fiscal_year, "project": project, "activity": activity}
+        return cls(
+            **{f"{k}_id" if isinstance(v, int) else k: v for k, v in refs.items()},
+            user=user if getattr(user, "pk", None) else None,
+            changed_at=at,
+            source=source,
+            field=field,
+            old_value=as_text(old),
+            new_value=as_text(new),
+        )
+
+
+def as_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "\n".join(str(v) for v in value)
+    return str(value)

@@ -1,0 +1,89 @@
+"""Fiscal years (年度) and the member municipalities of the area."""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from projects.table.eras import fiscal_year_label
+from projects.table.notation import DEFAULT_LEGEND
+
+
+class FiscalYearQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def current(self):
+        """The published year marked current, else the latest published one (None if none)."""
+        years = self.published()
+        return years.filter(is_current=True).first() or years.order_by("-year").first()
+
+    def working(self):
+        """The year staff are updating: the latest one, published or still a draft (None if none)."""
+        return self.order_by("-year").first()
+
+
+class FiscalYear(models.Model):
+    year = models.PositiveSmallIntegerField(
+        _("年度"), unique=True, help_text=_("西暦の開始年 (令和2年度 = 2020)")
+    )
+    title = models.CharField(_("表題"), max_length=200, blank=True)
+    document_label = models.CharField(_("資料番号"), max_length=50, blank=True)
+    results_header = models.TextField(
+        _("実績欄の見出し"), blank=True, help_text=_("凡例を含む見出しセルの文字どおり")
+    )
+    legend = models.JSONField(_("凡例"), default=dict, blank=True)
+    has_municipality_column = models.BooleanField(_("関係市町の列あり"), default=False)
+    published = models.BooleanField(_("公開"), default=False)
+    is_current = models.BooleanField(_("現在の年度"), default=False)
+    imported_at = models.DateTimeField(_("最終取込日時"), null=True, blank=True)
+    source_filename = models.CharField(_("取込ファイル名"), max_length=255, blank=True)
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+
+    objects = FiscalYearQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("年度")
+        verbose_name_plural = _("年度")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="one_current_fiscal_year"
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return fiscal_year_label(self.year)
+
+    def legend_for(self, status: str) -> str:
+        return self.legend.get(status) or DEFAULT_LEGEND[status]
+
+    def natural_key(self):
+        return (self.year,)
+
+    def get_absolute_url(self):
+        return reverse("projects:project_list") + f"?year={self.year}"
+
+
+class Municipality(models.Model):
+    code = models.SlugField(_("コード"), unique=True)
+    name = models.CharField(_("名称"), max_length=20, unique=True)
+    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = _("市町")
+        verbose_name_plural = _("市町")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    def get_absolute_url(self):
+        return reverse("projects:municipality_detail", args=[self.code])

@@ -1,0 +1,73 @@
+"""Demo data for a development portal (``load_demo``): accounts and municipality assignments."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from projects.models import FiscalYear, Municipality, Project, StaffProfile
+
+from . import years
+
+DEMO_ACCOUNTS = (
+    ("jimukyoku", "事務局", None),
+    ("yamaguchi", "山口市 担当", "yamaguchi"),
+    ("ube", "宇部市 担当", "ube"),
+    ("hagi", "萩市 担当", "hagi"),
+)
+
+
+@transaction.atomic
+def create_demo_accounts(*, password: str) -> list[str]:
+    """The documented demo users; re-running resets their password and role."""
+    User = get_user_model()
+    names = []
+    for username, label, code in DEMO_ACCOUNTS:
+        user, _ = User.objects.get_or_create(username=username)
+        user.first_name, user.is_staff, user.is_active = label, True, True
+        user.set_password(password)
+        user.save()
+        municipality = Municipality.objects.get(code=code) if code else None
+        StaffProfile.objects.update_or_create(
+            user=user, defaults={"municipality": municipality, "is_secretariat": code is None}
+        )
+        names.append(username)
+    return names
+
+
+@transaction.atomic
+def assign_municipalities_from_text(*, fiscal_year: FiscalYear | None = None) -> int:
+    """Give projects without municipalities those their text names, or all seven if none."""
+    munis = list(Municipality.objects.all())
+    projects = Project.objects.filter(municipalities__isnull=True)
+    if fiscal_year is not None:
+        projects = projects.filter(fiscal_year=fiscal_year)
+    projects = list(projects.prefetch_related("rows__activities"))
+    through = Project.municipalities.through
+    links = []
+    for project in projects:
+        text = " ".join(
+            [project.name]
+            + [r.summary for r in project.rows.all()]
+            + [
+                line
+                for r in project.rows.all()
+                for a in r.activities.all()
+                for line in (a.text, *a.details)
+            ]
+        )
+        named = [m for m in munis if m.name in text] or munis
+        links += [through(project_id=project.pk, municipality_id=m.pk) for m in named]
+    through.objects.bulk_create(links)
+    return len(projects)
+
+
+@transaction.atomic
+def publish_latest_if_none() -> FiscalYear | None:
+    """For a demo: with no year public yet, publish the latest (it becomes the current one)."""
+    if FiscalYear.objects.published().exists():
+        return None
+    latest = FiscalYear.objects.order_by("-year").first()
+    if latest is not None:
+        years.publish(fiscal_year=latest)
+    return latest

@@ -1,0 +1,68 @@
+"""Finding the table in a sheet: the header row by its labels, and which column holds what.
+
+Labels vary between editions (「事業名」 or 「事業」, 「事業の実績見込み」 or 「事業の実績」, a
+「関係市町」 column anywhere); they are compared with spaces and line breaks removed and
+full-width forms folded.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+
+def squash(value) -> str:
+    """A header label compared without spaces or line breaks and with full-width folded."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value or "")))
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass
+class Columns:
+    header_row: int
+    strategy: int
+    measure: int | None
+    number: int | None
+    name: int
+    summary: int
+    results: int
+    municipalities: int | None = None
+
+    def span(self) -> int:
+        return max(c for c in vars(self).values() if c is not None) + 1
+
+
+def first_column(labels: dict[str, int], *prefixes: str) -> int | None:
+    return next((c for lab, c in labels.items() if lab.startswith(prefixes)), None)
+
+
+def find_columns(rows: list[tuple]) -> Columns | None:
+    """Locate the header row by its labels and map each column (0-based)."""
+    for index, row in enumerate(rows):
+        labels = {squash(v): col for col, v in enumerate(row) if v is not None}
+        strategy = first_column(labels, "取組")
+        results = first_column(labels, "事業の実績", "事業実績", "実績")
+        name = first_column(labels, "事業名", "事業")
+        summary = first_column(labels, "事業の概要", "事業概要", "概要")
+        if (
+            None in (strategy, results, name, summary)
+            or len({strategy, results, name, summary}) < 4
+        ):
+            continue
+        measure = first_column(labels, "施策")
+        if measure is None and name - strategy >= 2:
+            measure = strategy + 1
+        number = first_column(labels, "番号", "No", "NO", "№", "事業番号")
+        if number is None and summary - name >= 2:
+            number, name = name, name + 1
+        munis = next((c for lab, c in labels.items() if "関係市町" in lab or lab == "市町"), None)
+        return Columns(index, strategy, measure, number, name, summary, results, munis)
+    return None

@@ -1,0 +1,174 @@
+"""The export formats written from an ``Overview``: json ``renkei-overview/1``, csv, xlsx.
+
+Also the two rules every downloadable table shares: a cell that a spreadsheet would run as a
+formula gets a leading ' (``neutralise_formula``), and a CSV starts with a BOM so that Excel
+reads it as UTF-8 (``csv_bytes``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+
+from .dates import Event
+from .eras import fiscal_year_label
+from .model import ActivityData, Overview, ProjectData
+from .notation import CANONICAL_MARKERS, STATUSES
+from .writer import write_overview
+
+JSON_FORMAT = "renkei-overview/1"
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def activity_json(activity: ActivityData, fiscal_year: int) -> dict:
+    return {
+        "status": activity.status,
+        "marker": CANONICAL_MARKERS.get(activity.status or "", ""),
+        "text": activity.text,
+        "details": list(activity.details),
+        "tags": activity.tags,
+        "events": [e.as_dict() for e in activity.events(fiscal_year)],
+    }
+
+
+def project_json(project: ProjectData, fiscal_year: int) -> dict:
+    return {
+        "number": project.number,
+        "name": project.name,
+        "municipalities": list(project.municipalities or []),
+        "rows": [
+            {
+                "summary": row.summary,
+                "activities": [activity_json(a, fiscal_year) for a in row.activities],
+            }
+            for row in project.rows
+        ],
+    }
+
+
+def to_json(overview: Overview) -> dict:
+    """The open-data document ``renkei-overview/1`` (see README)."""
+    year = overview.fiscal_year
+    return {
+        "format": JSON_FORMAT,
+        "fiscal_year": year,
+        "fiscal_year_label": fiscal_year_label(year),
+        "title": overview.title,
+        "document_label": overview.document_label,
+        "legend": {s: overview.legend_for(s) for s in STATUSES},
+        "strategies": [
+            {
+                "number": s.number,
+                "title": s.title,
+                "measures": [
+                    {
+                        "label": m.label,
+                        "title": m.title,
+                        "policy_field": m.policy_field or None,
+                        "projects": [project_json(p, year) for p in m.projects],
+                    }
+                    for m in s.measures
+                ],
+            }
+            for s in overview.strategies
+        ],
+    }
+
+
+CSV_COLUMNS = [
+    "年度",
+    "取組番号",
+    "取組",
+    "政策分野",
+    "施策記号",
+    "施策",
+    "事業番号",
+    "事業名",
+    "関係市町",
+    "行",
+    "事業の概要",
+    "順序",
+    "状況",
+    "記号",
+    "内容",
+    "詳細",
+    "タグ",
+    "日程",
+]
+
+
+def csv_rows(overview: Overview):
+    """One row per activity with its whole hierarchy (header first)."""
+    year = overview.fiscal_year
+    yield CSV_COLUMNS
+    for s in overview.strategies:
+        for m in s.measures:
+            for p in m.projects:
+                for row_no, row in enumerate(p.rows, start=1):
+                    for order, a in enumerate(row.activities, start=1):
+                        yield [
+                            fiscal_year_label(year),
+                            s.number,
+                            s.title,
+                            m.policy_field,
+                            m.label,
+                            m.title,
+                            "" if p.number is None else p.number,
+                            p.name,
+                            "、".join(p.municipalities or []),
+                            row_no,
+                            row.summary,
+                            order,
+                            overview.legend_for(a.status) if a.status else "",
+                            CANONICAL_MARKERS.get(a.status or "", ""),
+                            a.text,
+                            "\n".join(a.details),
+                            "、".join(a.tags),
+                            "、".join(_event_text(e) for e in a.events(year)),
+                        ]
+
+
+def _event_text(event: Event) -> str:
+    text = event.start.iso()
+    if event.end:
+        text += "/" + event.end.iso()
+    return text
+
+
+def neutralise_formula(value):
+    """Prefix text that a spreadsheet would run as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def csv_bytes(rows: Iterable[list]) -> bytes:
+    """Rows as CSV for Excel: UTF-8 with a BOM, CRLF, formulas neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([neutralise_formula(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def render(overview: Overview, fmt: str) -> bytes:
+    """The table in one of ``CONTENT_TYPES``' formats."""
+    if fmt == "json":
+        return json.dumps(to_json(overview), ensure_ascii=False, indent=2).encode("utf-8")
+    if fmt == "csv":
+        return csv_bytes(csv_rows(overview))
+    if fmt == "xlsx":
+        buffer = io.BytesIO()
+        write_overview(overview, buffer)
+        return buffer.getvalue()
+    raise ValueError(f"unknown format: {fmt}")
+
+
+def filename(overview: Overview, fmt: str, suffix: str = "") -> str:
+    return f"renkei-overview-{overview.fiscal_year}{suffix}.{fmt}"

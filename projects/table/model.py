@@ -1,0 +1,141 @@
+"""The 資料 table as plain data: the ``Overview`` and its levels, and the ``Problem`` reports.
+
+The reader builds an ``Overview`` from a workbook, ``reports.tables`` builds one from the
+database, and every export (xlsx, json, csv, the print view) is written from an ``Overview``,
+so an export reads exactly like its source, whichever way it came in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .dates import Event, parse_events
+from .notation import DEFAULT_LEGEND, find_tags
+
+
+def project_label(number: int | None, name: str) -> str:
+    """「12 圏域情報の発信」, or the name alone for an unnumbered project."""
+    return name if number is None else f"{number} {name}".strip()
+
+
+@dataclass
+class Problem:
+    """An error or warning found in a workbook, with where it is."""
+
+    message: str
+    sheet: str = ""
+    cell: str = ""
+    project: str = ""
+    code: str = ""
+
+    def __str__(self) -> str:
+        where = []
+        if self.sheet:
+            where.append(f"シート「{self.sheet}」")
+        if self.cell:
+            where.append(f"セル {self.cell}")
+        if self.project:
+            where.append(f"事業「{self.project}」")
+        return (" ".join(where) + ": " if where else "") + self.message
+
+
+@dataclass
+class ActivityData:
+    status: str | None
+    text: str
+    marker: str = ""  # the marker as written, with its spacing; "" for a line without one
+    details: list[str] = field(default_factory=list)
+    cell: str = ""
+
+    @property
+    def line(self) -> str:
+        return self.marker + self.text
+
+    def lines(self) -> list[str]:
+        return [self.line, *self.details]
+
+    @property
+    def tags(self) -> list[str]:
+        return find_tags(self.text)
+
+    def events(self, fiscal_year: int) -> list[Event]:
+        return [e for part in (self.text, *self.details) for e in parse_events(part, fiscal_year)]
+
+
+@dataclass
+class RowData:
+    summary: str = ""
+    activities: list[ActivityData] = field(default_factory=list)
+    excel_row: int = 0
+
+    @property
+    def results(self) -> str:
+        return "\n".join(line for a in self.activities for line in a.lines())
+
+
+@dataclass
+class ProjectData:
+    number: int | None
+    name: str
+    municipalities: list[str] | None = None  # None: the workbook does not say
+    rows: list[RowData] = field(default_factory=list)
+    excel_row: int = 0
+
+    @property
+    def label(self) -> str:
+        return project_label(self.number, self.name)
+
+    def activities(self):
+        return [a for row in self.rows for a in row.activities]
+
+
+@dataclass
+class MeasureData:
+    label: str
+    title: str
+    heading: str
+    policy_field: str = ""
+    projects: list[ProjectData] = field(default_factory=list)
+
+
+@dataclass
+class StrategyData:
+    number: int
+    title: str
+    heading: str
+    band: str = ""
+    measures: list[MeasureData] = field(default_factory=list)
+
+
+@dataclass
+class Overview:
+    fiscal_year: int | None = None
+    title: str = ""
+    document_label: str = ""
+    results_header: str = "事業の実績見込み"
+    legend: dict[str, str] = field(default_factory=dict)
+    has_municipality_column: bool = False
+    strategies: list[StrategyData] = field(default_factory=list)
+    sheet: str = ""
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def measures(self):
+        return [m for s in self.strategies for m in s.measures]
+
+    def projects(self):
+        return [p for m in self.measures() for p in m.projects]
+
+    def rows(self):
+        return [r for p in self.projects() for r in p.rows]
+
+    def activities(self):
+        return [a for r in self.rows() for a in r.activities]
+
+    @property
+    def width(self) -> int:
+        """Columns of the printed table: 取組 施策 番号 事業名 概要 実績 [関係市町]."""
+        return 7 if self.has_municipality_column else 6
+
+    def legend_for(self, status: str) -> str:
+        return self.legend.get(status) or DEFAULT_LEGEND[status]

@@ -1,0 +1,397 @@
+"""The admin: Japanese titles, filters, search, scoping, history, version checks, exports."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
+
+from projects.admin.activities import ActivityAdmin
+from projects.models import Activity, Change, Project, StaffProfile
+from projects.permissions import activities_editable_by
+from projects.resources import ActivityResource
+from projects.services import editing
+from projects.services.imports import read_workbook
+from tests.support.staff import activity_of, add_users, client_for
+
+ACTIVITIES = "/admin/projects/activity/"
+EXPORT_FIELDS = [
+    "year",
+    "strategy",
+    "measure",
+    "project_number",
+    "project_name",
+    "municipalities",
+    "row",
+    "status_label",
+    "marker",
+    "text",
+    "details",
+    "tags",
+    "version",
+    "updated_at",
+]
+
+
+@pytest.fixture
+def users(demo_users):
+    return add_users(dict(demo_users))
+
+
+def result_count(response) -> int:
+    return response.context["cl"].result_count
+
+
+def test_the_admin_is_titled_in_japanese(users):
+    html = client_for(users["jimukyoku"]).get("/admin/").content.decode()
+    assert "連携事業ポータル 管理" in html
+    assert "管理メニュー" in html
+
+
+def test_staff_see_only_what_they_may_work_on(users, r2):
+    html = client_for(users["ube"]).get("/admin/").content.decode()
+    assert "実績項目" in html and "変更履歴" in html
+    assert "担当者" not in html and "ユーザー" not in html
+    response = client_for(users["ube"]).get(ACTIVITIES)
+    assert (
+        result_count(response)
+        == activities_editable_by(users["ube"], Activity.objects.all()).count()
+    )
+    assert result_count(response) < Activity.objects.count()
+    for url in ("/admin/projects/staffprofile/", "/admin/auth/user/"):
+        assert client_for(users["ube"]).get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("tag=新規", lambda: Activity.objects.filter(tags__contains="新規")),
+        ("tag=再掲", lambda: Activity.objects.filter(tags__contains="再掲")),
+        ("status__exact=cancelled", lambda: Activity.objects.filter(status="cancelled")),
+        (
+            "row__project__municipalities__id__exact={ube}",
+            lambda: Activity.objects.filter(row__project__municipalities__code="ube"),
+        ),
+        ("q=ジオパーク", lambda: Activity.objects.filter(text__contains="ジオパーク")),
+    ],
+)
+def test_activity_filters_and_search(users, r2, query, expected):
+    ube = users["ube"].staff_profile.municipality_id
+    response = client_for(users["jimukyoku"]).get(f"{ACTIVITIES}?{query.format(ube=ube)}")
+    assert response.status_code == 200
+    assert result_count(response) == expected().count() > 0
+
+
+def test_strategy_and_measure_filters(users, r2):
+    project = Project.objects.get(fiscal_year=r2, number=28)
+    client = client_for(users["jimukyoku"])
+    by_strategy = client.get(f"{ACTIVITIES}?strategy={project.measure.strategy_id}")
+    assert (
+        result_count(by_strategy)
+        == Activity.objects.filter(row__project__measure__strategy=project.measure.strategy).count()
+    )
+    by_measure = client.get(f"{ACTIVITIES}?measure={project.measure_id}")
+    assert (
+        result_count(by_measure)
+        == Activity.objects.filter(row__project__measure=project.measure).count()
+    )
+    html = by_strategy.content.decode()
+    assert "令和2年度 3 圏域全体の生活関連機能サービスの向上" in html
+    assert "【新規】" in html  # the tag filter's choices
+
+
+def test_every_admin_page_opens_for_the_secretariat(users, r2):
+    client = client_for(users["jimukyoku"])
+    activity = activity_of(r2, 28)
+    project = activity.row.project
+    for url in (
+        "/admin/projects/fiscalyear/",
+        f"/admin/projects/fiscalyear/{r2.pk}/change/",
+        "/admin/projects/strategy/",
+        f"/admin/projects/strategy/{project.measure.strategy_id}/change/",
+        "/admin/projects/measure/",
+        "/admin/projects/project/?municipalities__id__exact=1",
+        f"/admin/projects/project/{project.pk}/change/",
+        f"/admin/projects/projectrow/{activity.row_id}/change/",
+        f"{ACTIVITIES}{activity.pk}/change/",
+        f"{ACTIVITIES}add/",
+        "/admin/projects/change/",
+        "/admin/projects/staffprofile/",
+        "/admin/auth/user/",
+        "/admin/projects/municipality/",
+        "/admin/autocomplete/?app_label=projects&model_name=activity&field_name=row&term=次世代",
+    ):
+        assert client.get(url).status_code == 200, url
+
+
+def test_an_admin_edit_is_recorded_and_shown(users, r2):
+    activity = activity_of(r2, 28)
+    client = client_for(users["ube"])
+    url = f"{ACTIVITIES}{activity.pk}/change/"
+    form = client.get(url).content.decode()
+    assert 'name="expected_version" value="1"' in form
+    response = client.post(
+        url,
+        {
+            "status": "done",
+            "text": activity.text,
+            "details": "\n".join(activity.details),
+            "expected_version": "1",
+        },
+    )
+    assert response.status_code == 302
+    change = Change.objects.get(activity=activity)
+    assert (change.source, change.field, change.user) == ("admin", "status", users["ube"])
+    assert (
+        "ube (宇部市 担当) (管理画面) 状況: ○ 実施中 → ● 実施済み"
+        in client.get(url).content.decode()
+    )
+
+
+def test_the_admin_form_refuses_a_stale_version(users, r2):
+    activity = activity_of(r2, 28)
+    editing.update_activity(
+        user=users["jimukyoku"],
+        activity=activity,
+        status="cancelled",
+        text=activity.text,
+        details=activity.details,
+        expected_version=1,
+    )
+    response = client_for(users["ube"]).post(
+        f"{ACTIVITIES}{activity.pk}/change/",
+        {
+            "status": "done",
+            "text": activity.text,
+            "details": "\n".join(activity.details),
+            "expected_version": "1",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        "この実績項目は、画面を開いた後に他の人が更新しました: jimukyoku (事務局) さんが " in html
+    )
+    assert "状況: ○ 実施中 → ■ 中止" in html
+    assert Activity.objects.get(pk=activity.pk).status == "cancelled"
+
+
+def test_changelist_edits_refuse_a_stale_version(users, r2):
+    activity = activity_of(r2, 28)
+    client = client_for(users["ube"])
+    assert 'name="form-0-expected_version" value="1"' in client.get(ACTIVITIES).content.decode()
+    editing.update_activity(
+        user=users["jimukyoku"],
+        activity=activity,
+        status="cancelled",
+        text=activity.text,
+        details=activity.details,
+        expected_version=1,
+    )
+    response = client.post(
+        ACTIVITIES,
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-MIN_NUM_FORMS": "0",
+            "form-MAX_NUM_FORMS": "1000",
+            "form-0-id": activity.pk,
+            "form-0-status": "done",
+            "form-0-expected_version": "1",
+            "_save": "保存",
+        },
+    )
+    assert response.status_code == 200
+    assert "jimukyoku (事務局) さんが" in response.content.decode()
+    assert Activity.objects.get(pk=activity.pk).status == "cancelled"
+
+
+def test_bulk_status_action_records_each_change(users, r2):
+    selected = [activity_of(r2, 28, i) for i in range(3)]
+    response = client_for(users["ube"]).post(
+        ACTIVITIES,
+        {"action": "mark_planned", "_selected_action": [a.pk for a in selected], "index": "0"},
+        follow=True,
+    )
+    assert "3 件を「△ 実施予定」にしました。" in response.content.decode()
+    assert set(
+        Activity.objects.filter(pk__in=[a.pk for a in selected]).values_list("status", flat=True)
+    ) == {"planned"}
+    assert Change.objects.filter(field="status", source="admin").count() == 3
+
+
+def test_project_edits_are_recorded(users, r2):
+    project = Project.objects.get(fiscal_year=r2, number=28)
+    row = project.rows.order_by("order").first()
+    client = client_for(users["jimukyoku"])
+    response = client.post(
+        f"/admin/projects/project/{project.pk}/change/",
+        {
+            "fiscal_year": r2.pk,
+            "measure": project.measure_id,
+            "number": 28,
+            "name": "次世代の人材育成・交流",
+            "order": project.order,
+            "municipalities": [m.pk for m in project.municipalities.all()]
+            + [users["hagi"].staff_profile.municipality_id],
+            "rows-TOTAL_FORMS": "1",
+            "rows-INITIAL_FORMS": "1",
+            "rows-MIN_NUM_FORMS": "0",
+            "rows-MAX_NUM_FORMS": "1000",
+            "rows-0-id": row.pk,
+            "rows-0-project": project.pk,
+            "rows-0-order": row.order,
+            "rows-0-summary": row.summary + "(改)",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    recorded = {c.field: (c.old_value, c.new_value) for c in Change.objects.filter(project=project)}
+    assert recorded == {
+        "name": ("次世代の人材育成", "次世代の人材育成・交流"),
+        "municipalities": ("宇部市", "宇部市、萩市"),
+        "summary": (row.summary, row.summary + "(改)"),
+    }
+    assert Change.objects.filter(project=project).last_changed_at() is not None
+
+
+def test_change_history_is_read_only(users, r2):
+    activity = activity_of(r2, 28)
+    editing.update_activity(
+        user=users["ube"],
+        activity=activity,
+        status="done",
+        text=activity.text,
+        details=activity.details,
+        expected_version=1,
+    )
+    change = Change.objects.get(activity=activity)
+    client = client_for(users["jimukyoku"])
+    assert client.get("/admin/projects/change/add/").status_code == 403
+    assert (
+        client.post(f"/admin/projects/change/{change.pk}/change/", {"new_value": "x"}).status_code
+        == 403
+    )
+    assert (
+        client.post(f"/admin/projects/change/{change.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert Change.objects.get(pk=change.pk).new_value == "done"
+    # staff of another municipality do not see it
+    assert result_count(client_for(users["hagi"]).get("/admin/projects/change/")) == 0
+    assert result_count(client_for(users["ube"]).get("/admin/projects/change/")) == 1
+
+
+def test_the_secretariat_assigns_municipalities(users, r2):
+    profile = users["hagi"].staff_profile
+    yamaguchi = StaffProfile.objects.get(user__username="yamaguchi").municipality
+    response = client_for(users["jimukyoku"]).post(
+        f"/admin/projects/staffprofile/{profile.pk}/change/",
+        {"user": profile.user_id, "municipality": yamaguchi.pk},
+    )
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert profile.municipality == yamaguchi
+
+
+# -- exports -------------------------------------------------------------------------------------
+
+
+def test_year_and_municipality_workbooks(users, r2):
+    client = client_for(users["jimukyoku"])
+    url = f"/admin/projects/fiscalyear/{r2.pk}/export/"
+    whole = read_workbook(io.BytesIO(client.get(url).content))
+    assert len(whole.projects()) == 29
+    response = client.get(f"{url}?municipality=hagi")
+    assert (
+        response["Content-Disposition"] == 'attachment; filename="renkei-overview-2020-hagi.xlsx"'
+    )
+    hagi = read_workbook(io.BytesIO(response.content))
+    expected = Project.objects.filter(fiscal_year=r2, municipalities__code="hagi").count()
+    assert len(hagi.projects()) == expected < 29
+    # staff always get their own municipality's part, whatever they ask for
+    own = client_for(users["ube"]).get(f"{url}?municipality=hagi")
+    assert own["Content-Disposition"] == 'attachment; filename="renkei-overview-2020-ube.xlsx"'
+
+
+def admin_export(client, fmt_index: str):
+    data = {"format": fmt_index, "resource": "0"}
+    data.update({f"activityresource_{name}": "on" for name in EXPORT_FIELDS})
+    return client.post(f"{ACTIVITIES}export/", data)
+
+
+def test_flat_exports_escape_formulas_and_stay_in_scope(users, r2):
+    activity = activity_of(r2, 28)
+    editing.update_activity(
+        user=users["ube"],
+        activity=activity,
+        status=activity.status,
+        text='=HYPERLINK("http://example.com/","詳細")',
+        details=["-1 件", "・参加者 =10 名"],
+        expected_version=1,
+    )
+    client = client_for(users["ube"])
+    response = admin_export(client, "0")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == activities_editable_by(users["ube"], Activity.objects.all()).count()
+    row = next(r for r in rows if "HYPERLINK" in r["内容"])
+    assert row["内容"] == '\'=HYPERLINK("http://example.com/","詳細")'
+    assert row["詳細"] == "'-1 件\n・参加者 =10 名"  # only the start of a cell is dangerous
+    xlsx = admin_export(client, "1")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content)).active
+    cells = [c for r in sheet.iter_rows() for c in r if "HYPERLINK" in str(c.value)]
+    assert [(c.value, c.data_type) for c in cells] == [
+        ('\'=HYPERLINK("http://example.com/","詳細")', "s")
+    ]
+    staff_csv = client.get("/staff/export/activities.csv").content.decode("utf-8-sig")
+    assert '"\'=HYPERLINK(""http://example.com/"",""詳細"")"' in staff_csv
+
+
+def test_the_flat_resource_is_export_only(users):
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:projects_activity_import")
+    assert not ActivityAdmin(Activity, admin.site).has_import_permission(None)
+    headers = ActivityResource().export(Activity.objects.none()).headers
+    assert headers == [
+        "年度",
+        "取組",
+        "施策",
+        "事業番号",
+        "事業名",
+        "関係市町",
+        "行",
+        "状況",
+        "記号",
+        "内容",
+        "詳細",
+        "タグ",
+        "版",
+        "更新日時",
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["activity", "project", "measure"])
+@pytest.mark.parametrize("name", ["strategy", "measure"])
+@pytest.mark.parametrize("value", ["abc", "²", "99999999999999999999999"])
+def test_a_garbled_filter_id_sends_back_to_the_unfiltered_list(demo_users, r2, model, name, value):
+    client = client_for(demo_users["jimukyoku"], raise_request_exception=True)
+    response = client.get(f"/admin/projects/{model}/", {name: value})
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/projects/{model}/?e=1"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    [{"year": "2020"}, {"strategy": "abc"}, {"measure": "²"}],
+)
+def test_activity_export_with_a_filter_it_cannot_apply_goes_back_to_the_list(demo_users, r2, query):
+    client = client_for(demo_users["hagi"], raise_request_exception=True)
+    response = client.get("/admin/projects/activity/export/", query, follow=True)
+    assert response.redirect_chain == [("/admin/projects/activity/", 302)]
+    assert "絞り込みの条件が正しくありません。一覧から選び直してください。" in (
+        response.content.decode()
+    )

@@ -1,0 +1,166 @@
+"""資料 workbooks built in code, in the forms the secretariat's files take."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import openpyxl
+
+# The member municipalities, in the order the area lists them (the reader's ``municipalities``).
+MEMBERS = ("山口市", "宇部市", "萩市", "防府市", "美祢市", "山陽小野田市", "津和野町")
+
+LEGEND_HEADER = "事業の実績見込み\n(●は実施済み、○は実施中、△は実施予定、■コロナの影響による中止)"
+
+
+@dataclass
+class Row:
+    strategy: str
+    measure: str
+    number: int | str | None
+    name: str
+    summary: str = ""
+    results: str = ""
+    municipalities: str = ""
+    policy_field: str = ""  # a policy-field row printed before this row
+
+
+@dataclass
+class Sheet:
+    rows: list[Row]
+    title: str = "令和2年度連携事業概要及び実績見込み"
+    label: str = "資料1-2"
+    results_header: str = LEGEND_HEADER
+    merged: bool = True
+    municipality_column: bool = False
+    notes_above: list[str] = field(default_factory=list)
+    notes_sheet_first: bool = False
+    newline: str = "\n"
+    bands: bool = True
+
+
+def small_rows() -> list[Row]:
+    s1, s3 = "1 圏域全体の経済成長のけん引", "3 圏域全体の生活関連機能サービスの向上"
+    return [
+        Row(
+            s1,
+            "ア 経済戦略の策定及び推進",
+            1,
+            "山口県中央連携都市圏域ビジョンの推進",
+            "推進協議会の開催",
+            "△ビジョン懇談会の開催(3月頃)\n○幹事会の開催\n・第1回幹事会(5/22)、第2回幹事会(1/28)",
+            "全市町",
+        ),
+        Row(
+            s1,
+            "イ 戦略産業の育成",
+            2,
+            "起業・創業支援",
+            "セミナーの開催",
+            "●創業セミナーの開催(4/26～5/6)【新規】\n■交流会の実施",
+            "山口市、宇部市",
+        ),
+        Row(s1, "イ 戦略産業の育成", 2, "起業・創業支援", "相談窓口の運営", "○相談窓口の運営"),
+        Row(
+            s1,
+            "イ 戦略産業の育成",
+            None,
+            "MICE誘致に向けた検討",
+            "",
+            "パンフレットの制作【新規】",
+            "萩市",
+        ),
+        Row(
+            s3,
+            "ア 地域医療・福祉",
+            18,
+            "地域医療提供体制の確保",
+            "産科医等確保支援事業",
+            "○産科医等確保支援事業\n・分娩手当を支援",
+            "宇部市・美祢市",
+            policy_field="(1) 生活機能の強化に係る政策分野",
+        ),
+        Row(s3, "ア 地域医療・福祉", 19, "", "", ""),
+        Row(
+            s3,
+            "ア 地域公共交通",
+            26,
+            "地域公共交通対策",
+            "利用促進",
+            "○交通系ICカードの導入促進【新規】(１０/２３〜１１/５)",
+            "山口市、防府市",
+            policy_field="(2) 結びつきやネットワークの強化に係る政策分野",
+        ),
+    ]
+
+
+def build(path, sheet: Sheet):
+    """Write ``sheet`` as an xlsx at ``path`` and return the path."""
+    workbook = openpyxl.Workbook()
+    ws = workbook.active
+    if sheet.notes_sheet_first:
+        ws.title = "注記"
+        ws["A1"] = "この表の注意事項"
+        ws["A2"] = "取組"  # a stray label that is not the table's header
+        ws = workbook.create_sheet(sheet.label or "資料")
+    else:
+        ws.title = sheet.label or "資料"
+    r = 1
+    for note in sheet.notes_above:
+        ws.cell(r, 1, note)
+        r += 1
+    ws.cell(r, 1, sheet.title)
+    ws.cell(r, 6, sheet.label)
+    r += 1
+    header = ["取組", None, "事業名", None, "事業の概要", sheet.results_header]
+    if sheet.municipality_column:
+        header.append("関係市町")
+    for col, value in enumerate(header, start=1):
+        ws.cell(r, col, value)
+    r += 1
+    write_rows(ws, sheet, r)
+    workbook.save(path)
+    return path
+
+
+def write_rows(ws, sheet: Sheet, r: int):
+    last = {}
+    seen_strategies = set()
+    for row in sheet.rows:
+        if sheet.bands and row.strategy not in seen_strategies:
+            seen_strategies.add(row.strategy)
+            ws.cell(r, 1, row.strategy.split(" ", 1)[1])
+            r += 1
+            last = {}
+        if row.policy_field:
+            ws.cell(r, 1, row.strategy)
+            ws.cell(r, 2, row.policy_field)
+            r += 1
+            last = {"strategy": row.strategy}
+        values = {
+            "strategy": row.strategy,
+            "measure": row.measure,
+            "project": (row.number, row.name),
+        }
+        cells = [
+            row.strategy,
+            row.measure,
+            row.number,
+            row.name,
+            row.summary,
+            row.results.replace("\n", sheet.newline),
+        ]
+        if sheet.merged:
+            if last.get("strategy") == values["strategy"]:
+                cells[0] = None
+            if last.get("measure") == values["measure"]:
+                cells[1] = None
+            if last.get("project") == values["project"]:
+                cells[2] = cells[3] = None
+        for col, value in enumerate(cells, start=1):
+            if value not in (None, ""):
+                ws.cell(r, col, value)
+        if sheet.municipality_column and row.municipalities:
+            ws.cell(r, 7, row.municipalities)
+        last = values
+        r += 1
+    return r

@@ -1,0 +1,325 @@
+"""The workbook reader, on workbooks built in code and on the real R2 workbook."""
+
+import zipfile
+
+import openpyxl
+import pytest
+
+from projects.table.files import WorkbookError
+from projects.table.formats import to_json
+from projects.table.reader import read_overview
+from tests.support.builders import MEMBERS, Row, Sheet, build, small_rows
+
+
+def read(source, **kwargs):
+    return read_overview(source, municipalities=MEMBERS, **kwargs)
+
+
+def messages(problems):
+    return [str(p) for p in problems]
+
+
+def test_reads_small_merged_workbook(tmp_path):
+    ov = read(build(tmp_path / "a.xlsx", Sheet(small_rows())))
+    assert ov.fiscal_year == 2020
+    assert ov.document_label == "資料1-2"
+    assert ov.legend == {
+        "done": "実施済み",
+        "in_progress": "実施中",
+        "planned": "実施予定",
+        "cancelled": "コロナの影響による中止",
+    }
+    assert [s.number for s in ov.strategies] == [1, 3]
+    assert [(m.label, m.title, m.policy_field) for m in ov.measures()] == [
+        ("ア", "経済戦略の策定及び推進", ""),
+        ("イ", "戦略産業の育成", ""),
+        ("ア", "地域医療・福祉", "(1) 生活機能の強化に係る政策分野"),
+        ("ア", "地域公共交通", "(2) 結びつきやネットワークの強化に係る政策分野"),
+    ]
+    assert [(p.number, p.name, len(p.rows)) for p in ov.projects()] == [
+        (1, "山口県中央連携都市圏域ビジョンの推進", 1),
+        (2, "起業・創業支援", 2),
+        (None, "MICE誘致に向けた検討", 1),
+        (18, "地域医療提供体制の確保", 1),
+        (19, "", 1),
+        (26, "地域公共交通対策", 1),
+    ]
+    first = ov.projects()[0].rows[0].activities
+    assert [(a.status, a.text) for a in first] == [
+        ("planned", "ビジョン懇談会の開催(3月頃)"),
+        ("in_progress", "幹事会の開催"),
+    ]
+    assert first[1].details == ["・第1回幹事会(5/22)、第2回幹事会(1/28)"]
+    assert ov.projects()[0].municipalities is None  # no 関係市町 column
+
+
+def test_merged_and_repeated_hierarchy_read_the_same(tmp_path):
+    merged = read(build(tmp_path / "m.xlsx", Sheet(small_rows(), merged=True)))
+    repeated = read(build(tmp_path / "r.xlsx", Sheet(small_rows(), merged=False)))
+    assert to_json(merged) == to_json(repeated)
+
+
+def test_later_edition_layout(tmp_path):
+    """Title and header moved, notes above and on another sheet, hierarchy repeated, 関係市町,
+    CRLF line breaks, full-width digits and 〜 ranges."""
+    sheet = Sheet(
+        small_rows(),
+        title="令和3年度連携事業概要及び実績",
+        label="資料2",
+        merged=False,
+        municipality_column=True,
+        notes_above=["注: 速報値", ""],
+        notes_sheet_first=True,
+        newline="\r\n",
+        results_header="事業の実績\r\n(●は実施済み、○は実施中、△は実施予定、■中止)",
+    )
+    ov = read(build(tmp_path / "later.xlsx", sheet))
+    assert (ov.fiscal_year, ov.document_label, ov.sheet) == (2021, "資料2", "資料2")
+    assert ov.legend["cancelled"] == "中止"
+    assert ov.has_municipality_column
+    projects = ov.projects()
+    assert projects[0].municipalities == list(MEMBERS)
+    assert projects[1].municipalities == ["山口市", "宇部市"]
+    assert projects[3].municipalities == ["宇部市", "美祢市"]
+    activity = projects[-1].rows[0].activities[0]
+    assert activity.text == "交通系ICカードの導入促進【新規】(１０/２３〜１１/５)"
+    events = activity.events(ov.fiscal_year)
+    assert [(e.start.iso(), e.end.iso()) for e in events] == [("2021-10-23", "2021-11-05")]
+    assert projects[0].rows[0].activities[1].details == ["・第1回幹事会(5/22)、第2回幹事会(1/28)"]
+    assert ov.errors == []
+
+
+@pytest.mark.parametrize(
+    "title, year",
+    [
+        ("令和2年度連携事業概要", 2020),
+        ("令和元年度連携事業概要", 2019),
+        ("平成31年度連携事業概要", 2019),
+        ("令和３年度 連携事業概要", 2021),
+    ],
+)
+def test_fiscal_year_from_title(tmp_path, title, year):
+    assert read(build(tmp_path / "t.xlsx", Sheet(small_rows(), title=title))).fiscal_year == year
+
+
+def test_year_option_overrides_title(tmp_path):
+    path = build(tmp_path / "t.xlsx", Sheet(small_rows(), title="連携事業概要"))
+    assert read(path, year=2022).fiscal_year == 2022
+
+
+def test_warnings_for_unmarked_line_and_number_only_row(tmp_path):
+    ov = read(build(tmp_path / "w.xlsx", Sheet(small_rows())))
+    assert messages(ov.warnings) == [
+        "シート「資料1-2」 セル F7 事業「MICE誘致に向けた検討」: 1 行目に状況の記号がありません。"
+        "記号なしで取り込みます: パンフレットの制作【新規】",
+        "シート「資料1-2」 セル C11 事業「19」: 番号だけの行です (事業名・概要・実績がありません)。取り込んで残します。",
+    ]
+    unmarked = ov.projects()[2].rows[0].activities[0]
+    assert (unmarked.status, unmarked.marker, unmarked.text, unmarked.tags) == (
+        None,
+        "",
+        "パンフレットの制作【新規】",
+        ["新規"],
+    )
+
+
+def test_every_error_reported_in_one_run(tmp_path):
+    rows = small_rows()
+    rows[0].results = "◎二重丸の行\n○普通の行"
+    rows[1].number = "二"
+    rows[4].results = "〇漢数字のゼロ"
+    rows[6].municipalities = "下関市"
+    ov = read(build(tmp_path / "e.xlsx", Sheet(rows, municipality_column=True)))
+    assert messages(ov.errors) == [
+        "シート「資料1-2」 セル F4 事業「1 山口県中央連携都市圏域ビジョンの推進」: 1 行目の記号「◎」は凡例にありません: ◎二重丸の行",
+        "シート「資料1-2」 セル C5: 事業番号「二」が数字ではありません。",
+        "シート「資料1-2」 セル F10 事業「18 地域医療提供体制の確保」: 1 行目の記号「〇」は凡例にありません: 〇漢数字のゼロ",
+        "シート「資料1-2」 セル G13 事業「26 地域公共交通対策」: 関係市町「下関市」は圏域の市町ではありません。",
+    ]
+
+
+def test_marker_the_legend_does_not_define(tmp_path):
+    header = "事業の実績見込み\n(●は実施済み、○は実施中、△は実施予定)"
+    ov = read(build(tmp_path / "l.xlsx", Sheet(small_rows(), results_header=header)))
+    assert messages(ov.errors) == [
+        "シート「資料1-2」 セル F5 事業「2 起業・創業支援」: 2 行目の記号「■」は凡例にありません: ■交流会の実施"
+    ]
+
+
+def test_missing_legend_is_a_warning_and_defaults_apply(tmp_path):
+    ov = read(build(tmp_path / "n.xlsx", Sheet(small_rows(), results_header="事業の実績")))
+    assert ov.errors == []
+    assert messages(ov.warnings)[0] == (
+        "シート「資料1-2」 セル F2: 実績欄の見出しに凡例 (●は実施済み…) がありません。既定の凡例で読みます。"
+    )
+    assert ov.projects()[1].rows[0].activities[1].status == "cancelled"
+
+
+def test_no_fiscal_year_is_an_error(tmp_path):
+    ov = read(build(tmp_path / "y.xlsx", Sheet(small_rows(), title="連携事業概要")))
+    assert messages(ov.errors) == [
+        "シート「資料1-2」: 表題から年度 (例: 令和2年度) を読み取れません。"
+    ]
+
+
+def test_empty_table_is_an_error(tmp_path):
+    ov = read(build(tmp_path / "empty.xlsx", Sheet([])))
+    assert messages(ov.errors) == ["シート「資料1-2」: 表に事業が 1 件もありません。"]
+
+
+def test_no_header_is_refused(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "令和2年度 何かの表"
+    wb.active["A2"] = "項目"
+    wb.save(tmp_path / "h.xlsx")
+    with pytest.raises(WorkbookError) as info:
+        read(tmp_path / "h.xlsx")
+    assert messages(info.value.problems) == [
+        "表の見出し行 (取組・事業名・事業の概要・事業の実績) が見つかりません。"
+    ]
+
+
+def test_not_an_xlsx_is_refused(tmp_path):
+    path = tmp_path / "notes.xlsx"
+    path.write_text("取組,事業名\n", encoding="utf-8")
+    with pytest.raises(WorkbookError) as info:
+        read(path)
+    assert messages(info.value.problems) == [f"Excel ブック (.xlsx) ではありません: {path.name}"]
+
+
+def test_zip_that_is_not_a_workbook_is_refused(tmp_path):
+    path = tmp_path / "archive.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("readme.txt", "hello")
+    with pytest.raises(WorkbookError) as info:
+        read(path)
+    assert info.value.problems[0].code == "not_xlsx"
+
+
+def test_damaged_workbook_is_refused(tmp_path):
+    path = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types")
+        z.writestr("xl/workbook.xml", "not xml at all")
+    with pytest.raises(WorkbookError) as info:
+        read(path)
+    assert info.value.problems[0].code == "unreadable"
+    assert str(info.value.problems[0]).startswith("Excel ブックとして読めません (")
+
+
+def test_oversized_file_is_refused(r2_path):
+    with pytest.raises(WorkbookError) as info:
+        read(r2_path, max_bytes=1000)
+    assert str(info.value.problems[0]).startswith("ファイルが大きすぎます (")
+    assert "上限 1,000 バイト" in str(info.value.problems[0])
+
+
+def test_zip_bomb_is_refused_before_inflating(tmp_path):
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * (50 * 1024 * 1024))
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(WorkbookError) as info:
+        read(path, max_uncompressed=10 * 1024 * 1024)
+    assert info.value.problems[0].code == "too_large_uncompressed"
+
+
+def test_progress_is_reported(tmp_path):
+    calls = []
+    read(
+        build(tmp_path / "p.xlsx", Sheet(small_rows())), progress=lambda d, t: calls.append((d, t))
+    )
+    assert calls[0][0] == 0 and calls[-1][0] == calls[-1][1] > 0
+
+
+def test_line_without_marker_from_r2(r2_path):
+    ov = read(r2_path)
+    unmarked = [a for a in ov.activities() if a.status is None]
+    assert [a.text for a in unmarked] == ["MICE誘致用ユニークベニュー版パンフレットの制作【新規】"]
+    assert [a.cell for a in unmarked] == ["F16"]
+
+
+def test_rows_split_on_any_line_break(tmp_path):
+    rows = small_rows()
+    rows[0].results = "△一つ目\r○二つ目\r\n・詳細\n●三つ目"
+    ov = read(build(tmp_path / "nl.xlsx", Sheet(rows)))
+    acts = ov.projects()[0].rows[0].activities
+    assert [(a.status, a.text, a.details) for a in acts] == [
+        ("planned", "一つ目", []),
+        ("in_progress", "二つ目", ["・詳細"]),
+        ("done", "三つ目", []),
+    ]
+
+
+def test_duplicate_measure_is_an_error(tmp_path):
+    rows = small_rows()
+    rows.insert(3, Row(rows[0].strategy, "ア 経済戦略の策定及び推進", 9, "別の事業", "", "○何か"))
+    ov = read(build(tmp_path / "d.xlsx", Sheet(rows)))
+    assert messages(ov.errors) == [
+        "シート「資料1-2」 セル B7: 施策「ア」が同じ取組・政策分野の中で重複しています。",
+        "シート「資料1-2」 セル B8: 施策「イ」が同じ取組・政策分野の中で重複しています。",
+    ]
+
+
+def test_legend_on_its_own_row_under_the_header(tmp_path):
+    path = build(
+        tmp_path / "lr.xlsx", Sheet(small_rows(), results_header="事業の実績", bands=False)
+    )
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    ws.insert_rows(3)
+    ws["F3"] = "(●は実施済み、○は実施中、△は実施予定)"
+    wb.save(path)
+    ov = read(path)
+    assert ov.legend == {"done": "実施済み", "in_progress": "実施中", "planned": "実施予定"}
+    assert ov.results_header == "事業の実績\n(●は実施済み、○は実施中、△は実施予定)"
+    assert ov.warnings[0].code == "unmarked"
+    assert messages(ov.errors) == [
+        "シート「資料1-2」 セル F5 事業「2 起業・創業支援」: 2 行目の記号「■」は凡例にありません: ■交流会の実施"
+    ]
+
+
+def test_title_prefers_the_text_about_projects(tmp_path):
+    sheet = Sheet(
+        small_rows(),
+        notes_above=["令和3年度第2回幹事会"],
+        title="令和2年度連携事業概要及び実績見込み",
+    )
+    ov = read(build(tmp_path / "tt.xlsx", sheet))
+    assert (ov.title, ov.fiscal_year) == ("令和2年度連携事業概要及び実績見込み", 2020)
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ("取組", "事業名", "事業の概要", "事業の実績"),
+        ("取組み", "事業名称", "事業概要", "実績"),
+    ],
+)
+def test_header_labels_vary(tmp_path, labels):
+    path = build(tmp_path / "hl.xlsx", Sheet(small_rows()))
+    wb = openpyxl.load_workbook(path)
+    ws = wb.active
+    for cell, label in zip(("A2", "C2", "E2"), labels[:3], strict=True):
+        ws[cell] = label
+    ws["F2"] = labels[3] + "\n(●は実施済み、○は実施中、△は実施予定、■中止)"
+    wb.save(path)
+    ov = read(path)
+    assert len(ov.projects()) == 6 and ov.errors == []
+
+
+def test_era_year_zero_is_no_fiscal_year(tmp_path):
+    ov = read(build(tmp_path / "z.xlsx", Sheet(small_rows(), title="令和0年度連携事業概要")))
+    assert [p.code for p in ov.errors] == ["no_year"]
+
+
+@pytest.mark.parametrize("number", ["❶", "⓵"])
+def test_a_project_number_in_dingbat_digits_is_reported_with_its_cell(tmp_path, number):
+    rows = small_rows()
+    rows[1].number = number
+    ov = read(build(tmp_path / "n.xlsx", Sheet(rows)))
+    assert messages(ov.errors) == [
+        f"シート「資料1-2」 セル C5: 事業番号「{number}」が数字ではありません。"
+    ]

@@ -1,0 +1,167 @@
+"""Public pages are cached, and any change shows on the next page view (in this process here;
+across processes in test_public_production.py)."""
+
+import uuid
+
+import pytest
+
+from projects import cache as public_cache
+from projects.models import Activity, FiscalYear, Municipality, Project
+from projects.services.demo import assign_municipalities_from_text
+from projects.services.imports import import_overview, read_workbook
+from tests.support.html import inner_html, text_of
+from tests.support.staff import client_for
+
+
+@pytest.fixture(autouse=True)
+def own_cache(settings):
+    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches
+
+
+@pytest.fixture
+def site(r2_published):
+    assign_municipalities_from_text(fiscal_year=r2_published)
+    return r2_published
+
+
+def detail(client, number) -> str:
+    p = Project.objects.get(fiscal_year__year=2020, number=number)
+    response = client.get(f"/projects/{p.pk}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def status_shown(page: str, activity) -> str:
+    """The status as the activity's line on the page shows it: 「○ 実施中」."""
+    line = inner_html(page, f"activity-{activity.pk}")
+    assert f'<span class="status status-{activity.status}">' in line
+    return text_of(page, f"activity-{activity.pk}").split(activity.text[:5])[0].strip()
+
+
+@pytest.mark.django_db
+def test_a_status_change_shows_on_the_next_page_view(
+    client, site, django_capture_on_commit_callbacks
+):
+    activity = (
+        Activity.objects.filter(row__project__number=27, status="in_progress")
+        .exclude(tags__contains="再掲")
+        .first()
+    )
+    assert status_shown(detail(client, 27), activity) == "○ 実施中"
+
+    # A write that sends no signal leaves the cached page as it was: the cache is in use.
+    Activity.objects.filter(pk=activity.pk).update(status="planned")
+    assert status_shown(detail(client, 27), activity) == "○ 実施中"
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        activity.refresh_from_db()
+        activity.status = "done"
+        activity.save()
+    assert callbacks  # bumped after the commit, not before
+    assert status_shown(detail(client, 27), activity) == "● 実施済み"
+    home = client.get("/").content.decode()
+    assert '<span class="count">5件</span>' in home  # 4 done before
+
+
+@pytest.mark.django_db
+def test_an_import_bumps_the_cache(client, site, r2_path, django_capture_on_commit_callbacks):
+    activity = Activity.objects.get(row__project__number=28, status="done")
+    assert status_shown(detail(client, 28), activity) == "● 実施済み"
+    overview = read_workbook(r2_path)
+    project = next(p for p in overview.projects() if p.number == 28)
+    data = next(a for a in project.activities() if a.text == activity.text)
+    data.status, data.marker = "cancelled", "■"
+    with django_capture_on_commit_callbacks(execute=True):
+        import_overview(overview)
+    activity.refresh_from_db()
+    assert status_shown(detail(client, 28), activity) == "■ コロナの影響による中止"
+
+
+@pytest.mark.django_db
+def test_unpublishing_and_municipalities_bump_the_cache(
+    client, site, django_capture_on_commit_callbacks
+):
+    hagi = Municipality.objects.get(code="hagi")
+    assert "次世代の人材育成" not in client.get("/municipalities/hagi/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        Project.objects.get(fiscal_year=site, number=28).municipalities.add(hagi)
+    assert "次世代の人材育成" in client.get("/municipalities/hagi/").content.decode()
+
+    assert client.get("/opendata/2020.json").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        FiscalYear.objects.filter(pk=site.pk).update(published=False)  # no signal …
+        public_cache.bump_on_commit()  # … so the writer bumps, as bulk writers must
+    assert client.get("/opendata/2020.json").status_code == 404
+    assert client.get("/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_pages_are_cached_per_language(client, site):
+    assert "事業一覧" in client.get("/projects/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    text = client.get("/projects/").content.decode()
+    assert "<h1>Projects (令和2年度)</h1>" in text
+
+
+def test_entries_of_an_older_stamp_are_rebuilt_and_a_lost_stamp_is_replaced(settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"stamp-{uuid.uuid4().hex}",
+        }
+    }
+    from django.core.cache import cache
+
+    builds = []
+
+    def build():
+        builds.append(1)
+        return f"value {len(builds)}"
+
+    assert public_cache.get_or_build(("page", "/"), build) == "value 1"
+    assert public_cache.get_or_build(("page", "/"), build) == "value 1"
+    first = public_cache.version()
+    public_cache.bump()
+    assert public_cache.version() == first + 1
+    assert public_cache.get_or_build(("page", "/"), build) == "value 2"
+
+    cache.delete(public_cache.VERSION_KEY)  # evicted: a newer stamp, never an old one again
+    assert public_cache.get_or_build(("page", "/"), build) == "value 3"
+    assert public_cache.version() > first + 1
+    cache.delete(public_cache.VERSION_KEY)
+    public_cache.bump()  # bumping a missing stamp creates a fresh one
+    assert public_cache.version() > first + 1
+    assert public_cache.get_or_build(("page", "/"), build) == "value 4"
+
+
+@pytest.mark.django_db
+def test_a_status_saved_on_the_staff_page_shows_on_the_public_page(
+    client, r2_published, demo_users, django_capture_on_commit_callbacks
+):
+    activity = Activity.objects.filter(
+        row__project__fiscal_year=r2_published,
+        row__project__municipalities__code="hagi",
+        status="in_progress",
+    ).first()
+    project = activity.row.project
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert status_shown(page, activity) == "○ 実施中"
+    staff = client_for(demo_users["hagi"])
+    prefix = f"a{activity.pk}-"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(
+            f"/staff/activities/{activity.pk}/",
+            {
+                prefix + "status": "done",
+                prefix + "text": activity.text,
+                prefix + "details": "\n".join(activity.details),
+                prefix + "version": activity.version,
+            },
+        )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.status == "done"
+    page = client.get(f"/projects/{project.pk}/").content.decode()
+    assert status_shown(page, activity) == "● 実施済み"

@@ -1,0 +1,109 @@
+"""Every public page runs a fixed number of queries: the same for R2 as for ten times its projects.
+
+Counted with the cache switched off (DummyCache), so the figures are the page's own reads; the
+cached path is counted separately with the database cache, whose hit costs one query.
+"""
+
+import copy
+import re
+import uuid
+
+import pytest
+from django.core.management import call_command
+
+from projects.models import Project
+from projects.services.demo import assign_municipalities_from_text
+from projects.services.imports import import_overview, read_workbook
+
+# (url, queries); {p7} is project 7 (rows, events), {p14} has 【再掲】 lines (one more query).
+PAGES = [
+    ("/", 4),
+    ("/projects/", 7),
+    ("/projects/?municipality=ube&status=done&tag=新規&q=ＩＣＴ&strategy=1", 7),
+    ("/projects/{p7}/", 9),
+    ("/projects/{p14}/", 10),
+    ("/municipalities/", 4),
+    ("/municipalities/ube/", 5),
+    ("/calendar/", 2),
+    ("/calendar/?municipality=ube", 2),
+    ("/calendar.ics", 1),
+    ("/calendar/ube.ics", 2),
+    ("/feeds/status.atom", 1),
+    ("/opendata/", 1),
+    ("/opendata/2020.json", 7),
+    ("/opendata/2020.csv", 7),
+    ("/opendata/2020.xlsx", 7),
+    ("/print/2020/", 7),
+    ("/sitemap.xml", 3),
+    ("/healthz", 0),
+]
+
+
+def tenfold(overview):
+    """Every measure's projects ten times over: copies numbered +100, +200, … and renamed."""
+    for measure in overview.measures():
+        copies = []
+        for k in range(1, 10):
+            for project in measure.projects:
+                twin = copy.deepcopy(project)
+                twin.number = None if project.number is None else project.number + 100 * k
+                twin.name = f"{project.name}(複製{k})"
+                copies.append(twin)
+        measure.projects += copies
+    return overview
+
+
+@pytest.fixture
+def no_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+def urls(pages):
+    p7 = Project.objects.get(fiscal_year__year=2020, number=7).pk
+    p14 = Project.objects.get(fiscal_year__year=2020, number=14).pk
+    return [(url.format(p7=p7, p14=p14), n) for url, n in pages]
+
+
+def assert_counts(client, django_assert_num_queries, pages):
+    for url, expected in urls(pages):
+        with django_assert_num_queries(expected):
+            response = client.get(url)
+        assert response.status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_query_counts_do_not_grow_with_the_table(
+    client, r2_published, r2_path, no_cache, django_assert_num_queries
+):
+    assign_municipalities_from_text(fiscal_year=r2_published)
+    assert_counts(client, django_assert_num_queries, PAGES)
+
+    result = import_overview(tenfold(read_workbook(r2_path)))
+    assert result.totals["projects"] == 290
+    assign_municipalities_from_text(fiscal_year=r2_published)
+    assert Project.objects.filter(fiscal_year=r2_published).count() == 290
+    assert_counts(client, django_assert_num_queries, PAGES)
+
+
+@pytest.mark.django_db
+def test_a_cached_page_costs_one_query_with_the_database_cache(
+    client, r2_published, settings, django_assert_num_queries
+):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "portal_cache",
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    call_command("createcachetable", verbosity=0)  # not made at start-up when REDIS_URL is set
+    for url, _ in urls(PAGES[:-1]):
+        first = client.get(url)
+        with django_assert_num_queries(1):  # the version stamp and the page together
+            again = client.get(url)
+        assert unmasked(again) == unmasked(first), url
+
+
+def unmasked(response) -> bytes:
+    """The response without its CSRF token, which is masked afresh on every request."""
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", response.content)
