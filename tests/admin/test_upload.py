@@ -15,6 +15,7 @@ from projects.models import Activity, Change, PendingUpload
 from projects.services import editing
 from projects.services.imports import read_workbook
 from projects.table.files import WorkbookError
+from tests.support.builders import Sheet, build, small_rows
 from tests.support.staff import activity_of, add_users, client_for, with_status, workbook_with
 
 UPLOAD = "/admin/projects/fiscalyear/upload/"
@@ -150,6 +151,20 @@ def test_errors_are_listed_with_their_cells(users, r2, r2_path):
     assert "このファイルは取り込めません。データベースは変更していません。" in (
         response.content.decode()
     )
+
+
+def test_a_title_without_a_year_makes_the_form_ask_for_the_year(users, r2, tmp_path):
+    path = build(tmp_path / "untitled.xlsx", Sheet(small_rows(), title="連携事業概要"))
+    client = client_for(users["jimukyoku"])
+    response = client.post(UPLOAD, {"file": as_upload(path.read_bytes())})
+    assert response.status_code == 400
+    assert problems(response) == [
+        "シート「資料1-2」: 表題から年度 (例: 令和2年度) を読み取れません。"
+        "「年度」の欄で年度を指定してください。"
+    ]
+    assert "--year" not in response.content.decode()
+    response = client.post(UPLOAD, {"file": as_upload(path.read_bytes()), "year": "2020"})
+    assert response.status_code == 302
 
 
 # -- limits and hostile files ---------------------------------------------------------------------

@@ -206,6 +206,20 @@ def test_command_reports_every_error_and_leaves_data(r2, tmp_path):
     assert snapshot() == before
 
 
+@pytest.mark.django_db
+def test_a_title_without_a_year_makes_the_command_ask_for_its_option(tmp_path):
+    path = build(tmp_path / "untitled.xlsx", Sheet(small_rows(), title="連携事業概要"))
+    with pytest.raises(CommandError) as info:
+        call_command("import_overview", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert (
+        "  シート「資料1-2」: 表題から年度 (例: 令和2年度) を読み取れません。"
+        " --year で年度を指定してください。"
+    ) in str(info.value).split("\n")
+    out = io.StringIO()
+    call_command("import_overview", str(path), "--year", "2020", stdout=out, stderr=io.StringIO())
+    assert "資料1-2 (2020年度)" in out.getvalue()
+
+
 def test_command_exit_code_and_message_for_non_xlsx(tmp_path):
     path = tmp_path / "table.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a zip")
