@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 WORKBOOK := fixtures/r02_renkei_jigyo_gaiyo.xlsx
+AREA := fixtures/areas/yamaguchi-chuo.toml
 
 .PHONY: run test install migrate load lint check-deploy bench clean
 
@@ -21,6 +22,7 @@ migrate: install
 	$(PY) manage.py createcachetable
 
 load: migrate
+	$(PY) manage.py setup_area $(AREA)
 	$(PY) manage.py import_overview $(WORKBOOK)
 	$(PY) manage.py load_demo
 

@@ -68,6 +68,7 @@ def prepare(tmp: Path) -> dict:
     )
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "createcachetable")
+    manage(env, "setup_area", str(ROOT / "fixtures" / "areas" / "yamaguchi-chuo.toml"))
     manage(env, "import_overview", str(WORKBOOK))
     manage(env, "collectstatic", "--noinput", "-v0")
     pk = manage(

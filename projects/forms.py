@@ -225,5 +225,5 @@ class MunicipalityFilterForm(forms.Form):
     def __init__(self, *args, municipalities=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].choices = [("", "すべての市町")] + [
-            (m.code, m.name) for m in municipalities
+            (m.slug, m.name) for m in municipalities
         ]

@@ -1,4 +1,5 @@
-"""Who may write what: the secretariat everything, municipal staff their municipality's projects.
+"""Who may write what: the secretariat everything, municipal staff the activities of the rows that
+concern their municipality (a row's own 関係市町, or its project's where the row names none).
 
 Every write path (admin, staff page, imports) asks these functions on the server.
 """
@@ -21,25 +22,43 @@ def municipality_of(user):
     return profile.municipality if profile else None
 
 
-def can_edit_project(user, project) -> bool:
+def can_edit_row(user, row) -> bool:
+    """Whether the user may change, add or remove the activities of this row."""
+    from projects.models import ProjectRow
+
     if is_secretariat(user):
         return True
     municipality = municipality_of(user)
     if municipality is None:
         return False
-    return project.municipalities.filter(pk=municipality.pk).exists()
+    return ProjectRow.objects.concerning(municipality).filter(pk=row.pk).exists()
+
+
+def can_edit_activity(user, activity) -> bool:
+    return can_edit_row(user, activity.row)
+
+
+def can_work_on_project(user, project) -> bool:
+    """Whether any row of the project is the user's to update (the project shows on their
+    staff page); each row is still checked with ``can_edit_row``."""
+    from projects.models import Project
+
+    if is_secretariat(user):
+        return True
+    municipality = municipality_of(user)
+    if municipality is None:
+        return False
+    return Project.objects.for_municipality(municipality).filter(pk=project.pk).exists()
 
 
 def project_ids_editable_by(user, fiscal_year) -> set[int] | None:
-    """IDs of the year's projects the user may change; None means all of them."""
+    """IDs of the year's projects with a row the user may change; None means all of them."""
     if is_secretariat(user):
         return None
     municipality = municipality_of(user)
     if municipality is None:
         return set()
-    return set(
-        fiscal_year.projects.filter(municipalities=municipality).values_list("id", flat=True)
-    )
+    return set(fiscal_year.projects.for_municipality(municipality).values_list("id", flat=True))
 
 
 def activities_editable_by(user, activities):
@@ -56,10 +75,6 @@ def activities_editable_by(user, activities):
 def is_portal_staff(user) -> bool:
     """Someone who works in the portal: the secretariat or a staff member with a municipality."""
     return is_secretariat(user) or municipality_of(user) is not None
-
-
-def can_edit_activity(user, activity) -> bool:
-    return can_edit_project(user, activity.row.project)
 
 
 def can_upload(user) -> bool:

@@ -15,14 +15,14 @@ public_patterns = [
     path("projects/<int:pk>/", gzip_page(public.project_detail), name="project_detail"),
     path("municipalities/", gzip_page(public.municipality_index), name="municipality_list"),
     path(
-        "municipalities/<slug:code>/",
+        "municipalities/<slug:slug>/",
         gzip_page(public.municipality_detail),
         name="municipality_detail",
     ),
     path("calendar/", gzip_page(calendar.calendar), name="calendar"),
     path("calendar.ics", gzip_page(calendar.calendar_ics), name="calendar_ics"),
     path(
-        "calendar/<slug:code>.ics",
+        "calendar/<slug:slug>.ics",
         gzip_page(calendar.calendar_ics),
         name="municipality_calendar_ics",
     ),

@@ -7,10 +7,12 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from projects.services.area import setup_area
 from projects.services.imports import import_overview, read_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 R2_WORKBOOK = ROOT / "fixtures" / "r02_renkei_jigyo_gaiyo.xlsx"
+AREA_FILE = ROOT / "fixtures" / "areas" / "yamaguchi-chuo.toml"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 # Django's live server runs beside Playwright's event loop.
@@ -25,11 +27,19 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def cache_table(django_db_setup, django_db_blocker):
-    """The database cache table (the default cache without REDIS_URL) in the test database."""
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database with the database cache table (the default cache without REDIS_URL)
+    and our area with its seven municipalities (``setup_area``, as ``make run`` does)."""
     with django_db_blocker.unblock():
         call_command("createcachetable", verbosity=0)
+        setup_area(path=AREA_FILE)
+
+
+@pytest.fixture
+def area(db):
+    """The area again: a transactional test empties every table when it ends."""
+    setup_area(path=AREA_FILE)
 
 
 @pytest.fixture(autouse=True)

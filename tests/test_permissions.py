@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 
-from projects.models import Activity, FiscalYear, Project, StaffProfile
+from projects.models import Activity, FiscalYear, Municipality, Project, StaffProfile
 from tests.support.staff import activity_of, add_users, client_for, with_status, workbook_with
 
 ROLES = ("jimukyoku", "superuser", "ube", "hagi", "mine", "unassigned", "citizen", "anonymous")
@@ -325,3 +325,57 @@ def test_the_secretariat_cannot_make_a_superuser(users):
         .status_code
         == 302
     )  # superusers are not in the secretariat's list at all
+
+
+# -- rows with their own 関係市町 ------------------------------------------------------------------
+
+# Project 7 (four rows) as an edition with the column writes it: its first row for 萩市 alone,
+# its second for 防府市 alone; 萩市's staff may change the first row's activities only.
+ROW_TARGETS = {"row0": 0, "row1": 1}
+ROW_SCOPE = {"hagi": {"row0"}}
+
+
+@pytest.fixture
+def own_rows(r2):
+    rows = list(Project.objects.get(fiscal_year=r2, number=7).rows.order_by("order"))
+    for row, slug in zip(rows, ("hagi", "hofu"), strict=False):
+        town = Municipality.objects.get(slug=slug)
+        row.municipalities_text = town.name
+        row.save()
+        row.municipalities.set([town])
+    return rows
+
+
+def row_walk(users, own_rows, action) -> list[str]:
+    wrong = []
+    for role in ("jimukyoku", "ube", "hagi", "mine"):
+        for target, index in ROW_TARGETS.items():
+            with transaction.atomic():
+                activity = own_rows[index].activities.order_by("order").first()
+                client = client_for(users[role])
+                before = fingerprint(activity)
+                response = action(Case(role, target, client, activity, None, None))
+                changed = fingerprint(activity) != before
+                expected = role in SECRETARIAT or target in ROW_SCOPE.get(role, set())
+                if changed != expected:
+                    wrong.append(
+                        f"{role} × {target}: HTTP {response.status_code}, changed={changed}"
+                    )
+                transaction.set_rollback(True)
+    return wrong
+
+
+@pytest.mark.parametrize(
+    "action",
+    [staff_update, staff_add, staff_delete, admin_change, admin_add, admin_delete],
+    ids=lambda v: v.__name__,
+)
+def test_permissions_follow_the_row_not_the_project(users, own_rows, action):
+    assert row_walk(users, own_rows, action) == []
+
+
+def test_the_staff_page_lists_only_the_rows_that_concern_the_town(users, own_rows):
+    page = client_for(users["hagi"]).get("/staff/").content.decode()
+    first, second = (rows.activities.order_by("order").first() for rows in own_rows[:2])
+    assert f'id="activity-{first.pk}"' in page
+    assert f'id="activity-{second.pk}"' not in page

@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.utils.html import format_html_join
 
 from projects import permissions
+from projects.models import Project, ProjectRow
 from projects.reports.history import history_line
 from projects.services import editing
 
@@ -38,14 +39,20 @@ class SecretariatOnly(SecretariatWrites):
         return permissions.is_secretariat(request.user)
 
 
-def scoped_to_municipality(queryset, user, path: str):
-    """Staff see their municipality's part of the table; the secretariat all of it."""
+def scoped_to_municipality(queryset, user):
+    """Staff see their municipality's part of the table (the rows that concern it, the projects
+    with such a row and their history); the secretariat all of it."""
     if permissions.is_secretariat(user):
         return queryset
     municipality = permissions.municipality_of(user)
     if municipality is None:
         return queryset.none()
-    return queryset.filter(**{path: municipality}).distinct()
+    if queryset.model is ProjectRow:
+        return queryset.filter(pk__in=ProjectRow.objects.concerning(municipality).values("pk"))
+    projects = Project.objects.for_municipality(municipality)
+    if queryset.model is Project:
+        return queryset.filter(pk__in=projects.values("pk"))
+    return queryset.filter(project__in=projects)
 
 
 def history_html(changes):

@@ -35,7 +35,7 @@ class ChangeAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        return scoped_to_municipality(queryset, request.user, "project__municipalities")
+        return scoped_to_municipality(queryset, request.user)
 
 
 @admin.register(StaffProfile)

@@ -83,9 +83,7 @@ class ActivityAdmin(ExportMixin, admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "row":
             rows = ProjectRow.objects.select_related("project")
-            kwargs["queryset"] = scoped_to_municipality(
-                rows, request.user, "project__municipalities"
-            )
+            kwargs["queryset"] = scoped_to_municipality(rows, request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):

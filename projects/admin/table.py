@@ -31,7 +31,7 @@ class ProjectAdmin(SecretariatWrites, admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("municipalities")
-        return scoped_to_municipality(queryset, request.user, "municipalities")
+        return scoped_to_municipality(queryset, request.user)
 
     @admin.display(description="関係市町")
     def municipality_names(self, project):
@@ -85,7 +85,7 @@ class ProjectRowAdmin(SecretariatWrites, admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        return scoped_to_municipality(queryset, request.user, "project__municipalities")
+        return scoped_to_municipality(queryset, request.user)
 
     def save_formset(self, request, form, formset, change):
         """Activities of the row go through the editing service, one by one."""

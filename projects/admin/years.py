@@ -52,12 +52,12 @@ class FiscalYearAdmin(SecretariatWrites, admin.ModelAdmin):
         code = request.GET.get("municipality", "")
         municipality = permissions.municipality_of(request.user)
         if permissions.is_secretariat(request.user):
-            municipality = Municipality.objects.filter(code=code).first() if code else None
+            municipality = Municipality.objects.filter(slug=code).first() if code else None
         projects = None
         if municipality is not None:
             projects = fiscal_year.projects.for_municipality(municipality)
         overview = overview_from_db(fiscal_year, projects=projects)
-        suffix = f"-{municipality.code}" if municipality else ""
+        suffix = f"-{municipality.slug}" if municipality else ""
         name = formats.filename(overview, "xlsx", suffix)
         return attachment(formats.render(overview, "xlsx"), "xlsx", name)
 
@@ -94,5 +94,5 @@ class MeasureAdmin(SecretariatWrites, admin.ModelAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(SecretariatWrites, admin.ModelAdmin):
-    list_display = ("name", "code", "order")
-    search_fields = ("name", "code")
+    list_display = ("name", "slug", "order")
+    search_fields = ("name", "slug", "lg_code")

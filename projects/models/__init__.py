@@ -7,12 +7,14 @@ text); Change records every edit; StaffProfile gives a user their role.
 
 from .accounts import PendingUpload, StaffProfile
 from .activities import Activity, Event, Precision, Status, events_for, export_marker, status_glyph
+from .area import Area, Municipality
 from .history import Change, ChangeSource
 from .table import Measure, Project, ProjectRow, Strategy
-from .years import FiscalYear, Municipality
+from .years import FiscalYear
 
 __all__ = [
     "Activity",
+    "Area",
     "Change",
     "ChangeSource",
     "Event",

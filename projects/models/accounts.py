@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .years import Municipality
+from .area import Municipality
 
 
 class StaffProfile(models.Model):

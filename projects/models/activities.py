@@ -50,23 +50,34 @@ class ActivityQuerySet(models.QuerySet):
         return self.exclude(status__isnull=True)
 
     def for_municipality(self, municipality):
-        return self.filter(row__project__municipalities=municipality)
+        """Activities of the rows that concern the municipality (``ProjectRow.concerning``)."""
+        from .table import ProjectRow
+
+        return self.filter(row__in=ProjectRow.objects.concerning(municipality))
 
     def counted(self):
         """Without 【再掲】 lines: a re-listed item is counted once, where it is listed first."""
         return self.exclude(tags__contains="再掲")
 
     def status_totals_by_municipality(self) -> dict[int, dict[str, int]]:
-        """``{municipality id: {status: n}}`` over the projects each municipality takes part in."""
+        """``{municipality id: {status: n}}`` over the rows that concern each municipality: the
+        rows' own 関係市町, or their project's for rows without one (two queries)."""
         totals: dict[int, dict[str, int]] = {}
-        rows = (
-            self.filter(status__isnull=False, row__project__municipalities__isnull=False)
-            .values_list("row__project__municipalities", "status")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        for municipality_id, status, n in rows:
-            totals.setdefault(municipality_id, dict.fromkeys(Status.values, 0))[status] = n
+        marked = self.filter(status__isnull=False)
+        for path, own in (("row__municipalities", True), ("row__project__municipalities", False)):
+            counts = (
+                marked.exclude(row__municipalities_text="")
+                if own
+                else marked.filter(row__municipalities_text="")
+            )
+            for municipality_id, status, n in (
+                counts.filter(**{f"{path}__isnull": False})
+                .values_list(path, "status")
+                .annotate(n=Count("id"))
+                .order_by()
+            ):
+                by_status = totals.setdefault(municipality_id, dict.fromkeys(Status.values, 0))
+                by_status[status] += n
         return totals
 
     def status_totals(self) -> dict[str, int]:

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from projects.table.model import project_label
 
 from .activities import Status
-from .years import FiscalYear, Municipality
+from .area import Municipality
+from .years import FiscalYear
 
 
 class Strategy(models.Model):
@@ -71,7 +72,8 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(fiscal_year__published=True)
 
     def for_municipality(self, municipality):
-        return self.filter(municipalities=municipality)
+        """Projects with at least one row that concerns the municipality (``ProjectRow``)."""
+        return self.filter(pk__in=ProjectRow.objects.concerning(municipality).values("project_id"))
 
     def with_activities(self):
         """Municipalities, rows, activities and their events: four queries however many."""
@@ -141,14 +143,40 @@ class Project(models.Model):
         return reverse("projects:project_detail", args=[self.pk])
 
 
+class ProjectRowQuerySet(models.QuerySet):
+    def concerning(self, municipality):
+        """Rows whose 関係市町 include the municipality: the row's own cell where it has one
+        (``municipalities_text`` not empty), else its project's (an edition without the column,
+        or municipalities assigned in the portal)."""
+        own = Q(municipalities_text__gt="", municipalities=municipality)
+        inherited = Q(municipalities_text="", project__municipalities=municipality)
+        return self.filter(pk__in=ProjectRow.objects.filter(own | inherited).values("pk"))
+
+
 class ProjectRow(models.Model):
-    """One row of the table: a project spans one or more, each with its own 事業の概要."""
+    """One row of the table: a project spans one or more, each with its own 事業の概要 and,
+    where the edition has the column, its own 関係市町."""
 
     project = models.ForeignKey(
         Project, models.CASCADE, related_name="rows", verbose_name=_("事業")
     )
     order = models.PositiveIntegerField(_("順序"), default=0)
     summary = models.TextField(_("事業の概要"), blank=True)
+    municipalities_text = models.CharField(
+        _("関係市町の表記"),
+        max_length=200,
+        blank=True,
+        help_text=_("この行の関係市町の欄の文字どおり (「全市町」など)。空欄なら事業の関係市町"),
+    )
+    municipalities = models.ManyToManyField(
+        Municipality,
+        blank=True,
+        related_name="rows",
+        verbose_name=_("関係市町"),
+        help_text=_("欄の表記が表す市町 (「全市町」はすべての構成市町)"),
+    )
+
+    objects = ProjectRowQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "order"]

@@ -1,4 +1,4 @@
-"""Fiscal years (年度) and the member municipalities of the area."""
+"""Fiscal years (年度)."""
 
 from django.db import models
 from django.db.models import Q
@@ -67,23 +67,3 @@ class FiscalYear(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:project_list") + f"?year={self.year}"
-
-
-class Municipality(models.Model):
-    code = models.SlugField(_("コード"), unique=True)
-    name = models.CharField(_("名称"), max_length=20, unique=True)
-    order = models.PositiveSmallIntegerField(_("表示順"), default=0)
-
-    class Meta:
-        ordering = ["order"]
-        verbose_name = _("市町")
-        verbose_name_plural = _("市町")
-
-    def __str__(self):
-        return self.name
-
-    def natural_key(self):
-        return (self.code,)
-
-    def get_absolute_url(self):
-        return reverse("projects:municipality_detail", args=[self.code])

@@ -27,6 +27,7 @@ from projects.models import (
     Municipality,
     Precision,
     Project,
+    ProjectRow,
     Status,
 )
 from projects.table.dates import last_day_of_month
@@ -186,7 +187,7 @@ class Filters:
         if self.measure and project.measure_id != self.measure:
             return False
         if self.municipality and self.municipality not in {
-            m.code for m in project.municipalities.all()
+            m.slug for m in project.municipalities.all()
         }:
             return False
         if self.filters_activities and not project.shown_activities:
@@ -315,7 +316,7 @@ def published_events(municipality=None) -> list[Event]:
     each with its label, its last day and its activity's status words."""
     events = Event.objects.published().with_hierarchy()
     if municipality is not None:
-        events = events.filter(activity__row__project__municipalities=municipality)
+        events = events.filter(activity__row__in=ProjectRow.objects.concerning(municipality))
     events = list(events.order_by("start_date", "activity__row__project__order", "activity__order"))
     labels = {}
     for e in events:

@@ -27,7 +27,7 @@ def create_demo_accounts(*, password: str) -> list[str]:
         user.first_name, user.is_staff, user.is_active = label, True, True
         user.set_password(password)
         user.save()
-        municipality = Municipality.objects.get(code=code) if code else None
+        municipality = Municipality.objects.get(slug=code) if code else None
         StaffProfile.objects.update_or_create(
             user=user, defaults={"municipality": municipality, "is_secretariat": code is None}
         )

@@ -23,7 +23,7 @@ from projects.reports.history import changes_since, conflict_message
 from projects.table.notation import find_tags
 
 PROJECT_FIELDS = ("number", "name", "measure", "order")
-NOT_ALLOWED = "この事業の実績項目を変更する権限がありません (担当市町の事業ではありません)。"
+NOT_ALLOWED = "この実績項目を変更する権限がありません (担当の市町が関係市町に入っていない行です)。"
 
 
 class EditConflict(Exception):
@@ -35,8 +35,8 @@ class EditConflict(Exception):
         super().__init__(conflict_message(self.changes, deleted=deleted))
 
 
-def require_permission(user, project: Project) -> None:
-    if not permissions.can_edit_project(user, project):
+def require_permission(user, row: ProjectRow) -> None:
+    if not permissions.can_edit_row(user, row):
         raise PermissionDenied(NOT_ALLOWED)
 
 
@@ -70,7 +70,7 @@ def update_activity(
     except Activity.DoesNotExist as exc:
         raise EditConflict(deleted=True) from exc
     project = current.row.project
-    require_permission(user, project)
+    require_permission(user, current.row)
     values = {"status": status or None, "text": text, "details": list(details)}
     diffs = [(k, getattr(current, k), v) for k, v in values.items() if getattr(current, k) != v]
     if not diffs:
@@ -118,7 +118,7 @@ def add_activity(
 ) -> Activity:
     """Append an activity to a row of a project the user may edit."""
     row = ProjectRow.objects.select_related("project__fiscal_year").get(pk=row.pk)
-    require_permission(user, row.project)
+    require_permission(user, row)
     last = row.activities.aggregate(last=Max("order"))["last"]
     activity = Activity(
         row=row,
@@ -158,7 +158,7 @@ def remove_activity(
     except Activity.DoesNotExist as exc:
         raise EditConflict(deleted=True) from exc
     project = current.row.project
-    require_permission(user, project)
+    require_permission(user, current.row)
     if expected_version is not None and current.version != expected_version:
         raise EditConflict(changes_since(current, expected_version))
     change = Change.record(

@@ -247,38 +247,43 @@ class ImportWriter:
         self.save_level(
             "projects", Project, new, changed, stale, ["measure", "number", "name", "order"]
         )
-        self.sync_municipalities(m2m)
+        sync_links(Project.municipalities.through, "project_id", m2m)
         return pairs
-
-    def sync_municipalities(self, m2m):
-        through = Project.municipalities.through
-        wanted = {(p.pk, m.pk) for p, ms in m2m for m in ms}
-        current = list(through.objects.filter(project_id__in=[p.pk for p, _ in m2m]))
-        have = {(t.project_id, t.municipality_id) for t in current}
-        drop = [t.pk for t in current if (t.project_id, t.municipality_id) not in wanted]
-        if drop:
-            through.objects.filter(pk__in=drop).delete()
-        through.objects.bulk_create(
-            [through(project_id=p, municipality_id=m) for p, m in wanted - have]
-        )
 
     def sync_rows(self, projects):
         existing = defaultdict(dict)
         for row in ProjectRow.objects.filter(project__fiscal_year=self.fy):
             existing[row.project_id][row.order] = row
-        new, changed, pairs = [], [], []
+        with_column = self.ov.has_municipality_column
+        munis = {m.name: m for m in Municipality.objects.all()} if with_column else {}
+        new, changed, pairs, m2m = [], [], [], []
         for data, project in projects:
             for order, rdata in enumerate(data.rows):
+                values = {"summary": rdata.summary}
+                if with_column:
+                    values["municipalities_text"] = rdata.municipalities_text
                 obj = existing[project.pk].pop(order, None)
                 if obj is None:
-                    obj = ProjectRow(project=project, order=order, summary=rdata.summary)
+                    obj = ProjectRow(project=project, order=order, **values)
                     new.append(obj)
-                elif self.assign(obj, {"summary": rdata.summary}):
-                    changed.append(obj)
-                    self.refuse_unless_editable(project.pk, data.label)
+                else:
+                    before = obj.municipalities_text
+                    if self.assign(obj, values):
+                        changed.append(obj)
+                        self.refuse_unless_editable(project.pk, data.label)
+                    if before != obj.municipalities_text:
+                        self.record(
+                            project_id=project.pk,
+                            field_name="municipalities",
+                            old=before,
+                            new=obj.municipalities_text,
+                        )
+                if with_column:
+                    m2m.append((obj, [munis[n] for n in rdata.municipalities or [] if n in munis]))
                 pairs.append((data, rdata, obj))
         stale = [r for rows in existing.values() for r in rows.values()]
-        self.save_level("rows", ProjectRow, new, changed, stale, ["summary"])
+        self.save_level("rows", ProjectRow, new, changed, stale, ["summary", "municipalities_text"])
+        sync_links(ProjectRow.municipalities.through, "projectrow_id", m2m)
         return pairs
 
     def sync_activities(self, rows):
@@ -372,3 +377,17 @@ def pair_activities(parsed, existing, fiscal_year: int):
     taken = set(pairs.values())
     paired = [(d, existing[pairs[i]] if i in pairs else None) for i, d in enumerate(parsed)]
     return paired, [a for j, a in enumerate(existing) if j not in taken]
+
+
+def sync_links(through, owner: str, wanted_links):
+    """Make the municipality links of each owner (a project or a row) exactly ``wanted_links``,
+    given as [(owner, [municipality, …])], in two queries plus the writes."""
+    wanted = {(o.pk, m.pk) for o, ms in wanted_links for m in ms}
+    current = list(through.objects.filter(**{f"{owner}__in": [o.pk for o, _ in wanted_links]}))
+    have = {(getattr(t, owner), t.municipality_id) for t in current}
+    drop = [t.pk for t in current if (getattr(t, owner), t.municipality_id) not in wanted]
+    if drop:
+        through.objects.filter(pk__in=drop).delete()
+    through.objects.bulk_create(
+        [through(**{owner: o, "municipality_id": m}) for o, m in wanted - have]
+    )

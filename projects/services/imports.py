@@ -15,10 +15,9 @@ from django.conf import settings
 from django.db import transaction
 
 from projects import cache as public_cache
-from projects.models import (
-    Municipality,
-)
+from projects.models import Area, Municipality
 from projects.table.files import WorkbookError, check_file
+from projects.table.members import ALL_MUNICIPALITIES_WORDS
 from projects.table.model import Overview, Problem
 from projects.table.reader import read_overview
 
@@ -101,9 +100,13 @@ def read_workbook(source, *, year: int | None = None, progress=None) -> Overview
         "max_uncompressed": settings.OVERVIEW_MAX_UNCOMPRESSED_BYTES,
     }
     check_file(source, **limits)  # before anything else: a file that is no workbook says so
-    names = list(Municipality.objects.values_list("name", flat=True))
+    area = Area.objects.current()
+    members = {
+        "municipalities": list(Municipality.objects.values_list("name", flat=True)),
+        "all_words": area.all_words if area and area.all_words else ALL_MUNICIPALITIES_WORDS,
+    }
     try:
-        return read_overview(source, municipalities=names, year=year, progress=progress, **limits)
+        return read_overview(source, year=year, progress=progress, **members, **limits)
     except WorkbookError:
         raise
     except Exception as exc:  # a hostile or damaged file can fail deep inside the XML reader

@@ -1,4 +1,5 @@
-"""Finding the table in a sheet: the header row by its labels, and which column holds what.
+"""Finding the table in a sheet: the header row by its labels, which column holds what, and
+the title and document label above it.
 
 Labels vary between editions (「事業名」 or 「事業」, 「事業の実績見込み」 or 「事業の実績」, a
 「関係市町」 column anywhere); they are compared with spaces and line breaks removed and
@@ -66,3 +67,22 @@ def find_columns(rows: list[tuple]) -> Columns | None:
         munis = next((c for lab, c in labels.items() if "関係市町" in lab or lab == "市町"), None)
         return Columns(index, strategy, measure, number, name, summary, results, munis)
     return None
+
+
+LABEL_RE = re.compile(r"資料\s*[0-9０-９]+(?:\s*[-－ー‐]\s*[0-9０-９]+)?")
+
+
+def title_and_label(rows_above: list[tuple]) -> tuple[str, str]:
+    """In the rows above the header: the title (the first text naming a 年度, preferring one
+    about 事業) and the document label (「資料1-2」)."""
+    label, candidates = "", []
+    for values in rows_above:
+        for value in values:
+            text = cell_text(value).strip()
+            found = LABEL_RE.search(text)
+            if found and not label and len(text) <= len(found.group()) + 4:
+                label = text
+            elif "年度" in text:
+                candidates.append(text)
+    about_projects = [t for t in candidates if "事業" in t]
+    return (about_projects or candidates or [""])[0], label

@@ -67,6 +67,10 @@ class RowData:
     summary: str = ""
     activities: list[ActivityData] = field(default_factory=list)
     excel_row: int = 0
+    # The row's 関係市町 cell as written (「全市町」 stays 「全市町」), and the member names it
+    # means; "" and None where the row has no cell of its own.
+    municipalities_text: str = ""
+    municipalities: list[str] | None = None
 
     @property
     def results(self) -> str:
@@ -77,7 +81,7 @@ class RowData:
 class ProjectData:
     number: int | None
     name: str
-    municipalities: list[str] | None = None  # None: the workbook does not say
+    municipalities: list[str] | None = None  # the union of the rows'; None: not said
     rows: list[RowData] = field(default_factory=list)
     excel_row: int = 0
 

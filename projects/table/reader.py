@@ -16,9 +16,10 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from . import notation
-from .columns import Columns, cell_text, find_columns
+from .columns import Columns, cell_text, find_columns, title_and_label
 from .eras import parse_fiscal_year
 from .files import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNCOMPRESSED, WorkbookError, check_file
+from .members import ALL_MUNICIPALITIES_WORDS, Members
 from .model import (
     ActivityData,
     MeasureData,
@@ -36,13 +37,6 @@ MEASURE_RE = re.compile(
     r"^\s*([ア-ンA-Za-zＡ-Ｚａ-ｚ]|[0-9０-９]+|[①-⑳])[\s\u3000.．、]+(.+)$", re.S
 )
 POLICY_RE = re.compile(r"^\s*[(（][0-9０-９]+[)）]")
-LABEL_RE = re.compile(r"資料\s*[0-9０-９]+(?:\s*[-－ー‐]\s*[0-9０-９]+)?")
-MUNICIPALITY_SPLIT_RE = re.compile(r"[、,，・/／\s\u3000]+")
-
-
-def all_municipalities_words(count: int) -> tuple[str, ...]:
-    """What a 関係市町 cell writes for every member municipality: 「全市町」, 「全7市町」…"""
-    return ("全市町", "全て", f"全{count}市町", f"{count}市町")
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -52,6 +46,7 @@ def read_overview(
     path_or_file,
     *,
     municipalities: Sequence[str] = (),
+    all_words: Sequence[str] = ALL_MUNICIPALITIES_WORDS,
     year: int | None = None,
     progress: ProgressCallback | None = None,
     max_bytes=DEFAULT_MAX_BYTES,
@@ -61,7 +56,8 @@ def read_overview(
     Overview whose ``errors`` and ``warnings`` list every problem found.
 
     ``municipalities`` are the member municipalities' names, in their order: the names a
-    関係市町 cell may use (with the word for all of them)."""
+    関係市町 cell may use; ``all_words`` are the words that mean every one of them
+    (「全市町」). Any other name in such a cell is an error with its cell."""
     check_file(path_or_file, max_bytes=max_bytes, max_uncompressed=max_uncompressed)
     try:
         workbook = openpyxl.load_workbook(path_or_file, read_only=True, data_only=True)
@@ -74,9 +70,8 @@ def read_overview(
             rows = list(sheet.iter_rows(values_only=True))
             columns = find_columns(rows[:HEADER_SCAN_ROWS])
             if columns is not None:
-                return TableReader(
-                    sheet.title, rows, columns, year, progress, tuple(municipalities)
-                ).read()
+                members = Members(tuple(municipalities), tuple(all_words))
+                return TableReader(sheet.title, rows, columns, year, progress, members).read()
     finally:
         workbook.close()
     raise WorkbookError(
@@ -99,10 +94,10 @@ class TableReader:
         columns: Columns,
         year: int | None,
         progress,
-        municipalities: tuple[str, ...] = (),
+        members: Members | None = None,
     ):
         self.sheet, self.rows, self.cols, self.progress = sheet, rows, columns, progress
-        self.municipalities = municipalities
+        self.members = members or Members()
         self.overview = Overview(sheet=sheet)
         self.year_override = year
         self.strategy: StrategyData | None = None
@@ -144,17 +139,7 @@ class TableReader:
     def read_preamble(self):
         """The title (the text naming a 年度, preferring one about 事業) and the 資料 label."""
         ov = self.overview
-        candidates = []
-        for values in self.rows[: self.cols.header_row]:
-            for value in values:
-                text = cell_text(value).strip()
-                label = LABEL_RE.search(text)
-                if label and not ov.document_label and len(text) <= len(label.group()) + 4:
-                    ov.document_label = text
-                elif "年度" in text:
-                    candidates.append(text)
-        about_projects = [t for t in candidates if "事業" in t]
-        ov.title = (about_projects or candidates or [""])[0]
+        ov.title, ov.document_label = title_and_label(self.rows[: self.cols.header_row])
         ov.fiscal_year = self.year_override or parse_fiscal_year(ov.title)
         if ov.fiscal_year is None:
             ov.errors.append(
@@ -326,8 +311,9 @@ class TableReader:
             self.project = ProjectData(number, name, excel_row=excel_row)
             self.measure.projects.append(self.project)
         row = RowData(summary=cell_text(values[cols.summary]).strip(), excel_row=excel_row)
+        previous = self.project.rows[-1] if self.project.rows else None
         self.project.rows.append(row)
-        self.read_municipalities(values, excel_row)
+        self.read_municipalities(values, row, previous, excel_row)
         self.read_results(values[cols.results], row, excel_row)
         if (
             not continues
@@ -344,28 +330,37 @@ class TableReader:
                 code="number_only",
             )
 
-    def read_municipalities(self, values, excel_row):
+    def read_municipalities(self, values, row: RowData, previous: RowData | None, excel_row):
+        """The row's 関係市町 as written, and the names it means. An empty cell under a row of
+        the same project continues it (a merged cell reads empty below its first row)."""
         col = self.cols.municipalities
-        text = self.value(values, col)
         if col is None:
             return
-        names = [n for n in MUNICIPALITY_SPLIT_RE.split(text) if n]
-        found = list(self.project.municipalities or [])
-        everyone = all_municipalities_words(len(self.municipalities))
-        for name in names:
-            if name in everyone:
-                found.extend(self.municipalities)
-            elif name in self.municipalities:
-                found.append(name)
-            else:
-                self.problem(
-                    "error",
-                    f"関係市町「{name}」は圏域の市町ではありません。",
-                    col=col,
-                    row=excel_row,
-                    code="unknown_municipality",
-                )
-        self.project.municipalities = [m for m in self.municipalities if m in found]
+        text = self.value(values, col)
+        if not text and previous is not None:
+            row.municipalities_text, row.municipalities = (
+                previous.municipalities_text,
+                list(previous.municipalities or []),
+            )
+        elif text:
+            row.municipalities_text, row.municipalities = (
+                text,
+                self.member_names(text, col, excel_row),
+            )
+        union = [n for r in self.project.rows for n in r.municipalities or []]
+        self.project.municipalities = self.members.ordered(union)
+
+    def member_names(self, text: str, col: int, excel_row: int) -> list[str]:
+        names, unknown = self.members.read(text)
+        for name in unknown:
+            self.problem(
+                "error",
+                f"関係市町「{name}」は圏域の市町ではありません。",
+                col=col,
+                row=excel_row,
+                code="unknown_municipality",
+            )
+        return names
 
     def read_results(self, value, row: RowData, excel_row: int):
         col = self.cols.results

@@ -70,9 +70,9 @@ def calendar(request):
 
     def build(params):
         municipalities = data.municipality_list()
-        code = params["municipality"]
-        municipality = next((m for m in municipalities if m.code == code), None)
-        if code and municipality is None:
+        slug = params["municipality"]
+        municipality = next((m for m in municipalities if m.slug == slug), None)
+        if slug and municipality is None:
             raise Http404(_("市町が見つかりません。"))
         upcoming, past = split(data.published_events(municipality), today)
         title = _("予定と実績のカレンダー")
@@ -92,9 +92,9 @@ def calendar(request):
     )
 
 
-def calendar_ics(request, code=None):
+def calendar_ics(request, slug=None):
     def build():
-        municipality = get_object_or_404(Municipality, code=code) if code else None
+        municipality = get_object_or_404(Municipality, slug=slug) if slug else None
         name = _("連携事業の日程")
         if municipality:
             name += f" ({municipality.name})"
@@ -103,7 +103,7 @@ def calendar_ics(request, code=None):
         content = ical(events, name=name, base_url=base_url)
         return content, "text/calendar; charset=utf-8"
 
-    filename = f"renkei-{code or 'all'}.ics"
+    filename = f"renkei-{slug or 'all'}.ics"
     return cached_response(
         request,
         build,

@@ -86,7 +86,7 @@ def project_list(request):
 
 def list_title(fy, filters, labels, municipalities, page) -> str:
     parts = [fy.label]
-    names = {m.code: m.name for m in municipalities}
+    names = {m.slug: m.name for m in municipalities}
     if filters.municipality in names:
         parts.append(names[filters.municipality])
     if filters.status:
@@ -158,9 +158,9 @@ def municipality_index(request):
     return render_public(request, "projects/municipality_list.html", build, params=("year",))
 
 
-def municipality_detail(request, code):
+def municipality_detail(request, slug):
     def build(params):
-        municipality = get_object_or_404(Municipality, code=code)
+        municipality = get_object_or_404(Municipality, slug=slug)
         years, fy = shown_year(params["year"])
         measures = data.year_measures(fy)
         by_pk = {m.pk: m for m in measures}
@@ -189,7 +189,7 @@ def municipality_detail(request, code):
         }
 
     return render_public(
-        request, "projects/municipality_detail.html", build, params=("year",), key=(code,)
+        request, "projects/municipality_detail.html", build, params=("year",), key=(slug,)
     )
 
 

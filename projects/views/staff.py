@@ -69,7 +69,7 @@ class Scope:
         secretariat = permissions.is_secretariat(request.user)
         if secretariat:
             code = request.GET.get("municipality") or ""
-            municipality = Municipality.objects.filter(code=code).first() if code else None
+            municipality = Municipality.objects.filter(slug=code).first() if code else None
         else:
             municipality = permissions.municipality_of(request.user)
         return cls(FiscalYear.objects.working(), municipality, secretariat)
@@ -77,7 +77,7 @@ class Scope:
     @property
     def query(self) -> str:
         if self.secretariat and self.municipality:
-            return urlencode({"municipality": self.municipality.code})
+            return urlencode({"municipality": self.municipality.slug})
         return ""
 
     def projects(self):
@@ -88,15 +88,21 @@ class Scope:
             projects = projects.for_municipality(self.municipality)
         return projects.with_hierarchy()
 
+    def rows(self):
+        """The rows the page lists: every row, or those that concern the municipality."""
+        if self.municipality is None:
+            return ProjectRow.objects.all()
+        return ProjectRow.objects.concerning(self.municipality)
+
     def activities(self):
-        return Activity.objects.filter(row__project__in=self.projects())
+        return Activity.objects.filter(row__in=self.rows().filter(project__in=self.projects()))
 
     def changes(self):
         if self.fiscal_year is None:
             return Change.objects.none()
         changes = Change.objects.filter(fiscal_year=self.fiscal_year)
         if self.municipality is not None:
-            changes = changes.filter(project__municipalities=self.municipality)
+            changes = changes.filter(project__in=self.projects())
         return changes
 
 
@@ -137,7 +143,7 @@ def build_blocks(scope: Scope, bound: dict) -> list[StrategyBlock]:
     history = Prefetch("changes", queryset=Change.objects.select_related("user"), to_attr="history")
     rows = Prefetch(
         "rows",
-        queryset=ProjectRow.objects.prefetch_related(
+        queryset=scope.rows().prefetch_related(
             Prefetch("activities", queryset=Activity.objects.prefetch_related(history))
         ),
     )
@@ -164,7 +170,7 @@ def render_page(request, scope: Scope, *, bound=None, status=200) -> HttpRespons
     filter_form = None
     if scope.secretariat:
         filter_form = MunicipalityFilterForm(
-            {"municipality": scope.municipality.code if scope.municipality else ""},
+            {"municipality": scope.municipality.slug if scope.municipality else ""},
             municipalities=Municipality.objects.all(),
         )
     saved = request.GET.get("saved", "")
@@ -232,7 +238,7 @@ def conflict_page(request, scope, form, conflict) -> HttpResponse:
 def activity_add(request, pk):
     scope = Scope.of(request)
     row = get_object_or_404(ProjectRow.objects.select_related("project"), pk=pk)
-    if not permissions.can_edit_project(request.user, row.project):
+    if not permissions.can_edit_row(request.user, row):
         return forbidden(request, editing.NOT_ALLOWED)
     form = NewActivityForm(request.POST, row=row)
     if not form.is_valid():
@@ -297,7 +303,7 @@ def export(request, kind, fmt):
     scope = Scope.of(request)
     if scope.fiscal_year is None:
         return forbidden(request, NO_YEAR)
-    suffix = f"-{scope.municipality.code}" if scope.municipality else ""
+    suffix = f"-{scope.municipality.slug}" if scope.municipality else ""
     if kind == "overview" and fmt == "xlsx":
         projects = scope.projects() if scope.municipality else None
         overview = overview_from_db(scope.fiscal_year, projects=projects)

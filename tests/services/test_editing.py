@@ -118,7 +118,7 @@ def test_a_race_lost_between_read_and_write_is_refused(users, r2, monkeypatch):
 
 def test_staff_cannot_edit_another_municipalitys_activity(users, r2):
     activity = activity_of(r2, 25)  # 宇部市・美祢市
-    with pytest.raises(PermissionDenied, match="担当市町の事業ではありません"):
+    with pytest.raises(PermissionDenied, match="担当の市町が関係市町に入っていない行です"):
         editing.update_activity(
             user=users["hagi"],
             activity=activity,

@@ -39,7 +39,7 @@ def rolled(r2, django_user_model):
     """R2 rolled over, keeping one done and one cancelled activity."""
     user = django_user_model.objects.create_user("jimu")
     project1 = Project.objects.get(fiscal_year=r2, number=1)
-    project1.municipalities.set(Municipality.objects.filter(code__in=["yamaguchi", "ube"]))
+    project1.municipalities.set(Municipality.objects.filter(slug__in=["yamaguchi", "ube"]))
     keep = [r2_activity(r2, "中高生を対象とした").pk, r2_activity(r2, "サイクルイベント").pk]
     result = roll_over(source=r2, keep_activity_ids=keep, user=user)
     return result, user

@@ -37,7 +37,7 @@ def add_users(users: dict) -> dict:
     users["citizen"] = User.objects.create_user("citizen", password=PASSWORD)
     users["mine"] = User.objects.create_user("mine", password=PASSWORD, is_staff=True)
     StaffProfile.objects.create(
-        user=users["mine"], municipality=Municipality.objects.get(code="mine")
+        user=users["mine"], municipality=Municipality.objects.get(slug="mine")
     )
     return users
 

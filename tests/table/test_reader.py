@@ -323,3 +323,51 @@ def test_a_project_number_in_dingbat_digits_is_reported_with_its_cell(tmp_path, 
     assert messages(ov.errors) == [
         f"シート「資料1-2」 セル C5: 事業番号「{number}」が数字ではありません。"
     ]
+
+
+def two_town_rows():
+    """Project 2 with two rows: one for 山口市 alone, one for 「全市町」; project 1 merged."""
+    rows = small_rows()
+    rows[1].municipalities = "山口市"
+    rows[2].municipalities = "全市町"
+    return rows
+
+
+def test_each_row_keeps_its_own_municipalities_as_written(tmp_path):
+    ov = read(build(tmp_path / "r.xlsx", Sheet(two_town_rows(), municipality_column=True)))
+    project = ov.projects()[1]
+    assert [(r.municipalities_text, r.municipalities) for r in project.rows] == [
+        ("山口市", ["山口市"]),
+        ("全市町", list(MEMBERS)),
+    ]
+    assert project.municipalities == list(MEMBERS)  # the union of its rows
+
+
+def test_an_empty_cell_under_a_row_of_the_same_project_continues_it(tmp_path):
+    """A merged 関係市町 cell reads empty below its first row."""
+    rows = two_town_rows()
+    rows[2].municipalities = ""
+    ov = read(build(tmp_path / "m.xlsx", Sheet(rows, municipality_column=True)))
+    assert [r.municipalities_text for r in ov.projects()[1].rows] == ["山口市", "山口市"]
+    assert ov.projects()[2].rows[0].municipalities_text == "萩市"
+
+
+def test_the_words_for_every_member_are_the_areas(tmp_path):
+    rows = small_rows()
+    rows[0].municipalities = "圏域市町"
+    path = build(tmp_path / "w.xlsx", Sheet(rows, municipality_column=True))
+    assert messages(read(path).errors) == [
+        "シート「資料1-2」 セル G4 事業「1 山口県中央連携都市圏域ビジョンの推進」:"
+        " 関係市町「圏域市町」は圏域の市町ではありません。"
+    ]
+    ov = read_overview(path, municipalities=MEMBERS, all_words=("圏域市町",))
+    assert ov.errors == [] and ov.projects()[0].municipalities == list(MEMBERS)
+
+
+def test_a_name_outside_the_area_is_an_error_with_its_cell(tmp_path):
+    rows = small_rows()
+    rows[1].municipalities = "宇部市、北九州市"
+    ov = read(build(tmp_path / "k.xlsx", Sheet(rows, municipality_column=True)))
+    assert messages(ov.errors) == [
+        "シート「資料1-2」 セル G5 事業「2 起業・創業支援」: 関係市町「北九州市」は圏域の市町ではありません。"
+    ]

@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("transactional_db")]
 
 
 @pytest.fixture
-def site(r2_path):
+def site(area, r2_path):
     import_overview(read_workbook(r2_path))
     FiscalYear.objects.filter(year=2020).update(published=True, is_current=True)
     assign_municipalities_from_text()

@@ -83,7 +83,7 @@ def test_an_import_bumps_the_cache(client, site, r2_path, django_capture_on_comm
 def test_unpublishing_and_municipalities_bump_the_cache(
     client, site, django_capture_on_commit_callbacks
 ):
-    hagi = Municipality.objects.get(code="hagi")
+    hagi = Municipality.objects.get(slug="hagi")
     assert "次世代の人材育成" not in client.get("/municipalities/hagi/").content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         Project.objects.get(fiscal_year=site, number=28).municipalities.add(hagi)
@@ -142,7 +142,7 @@ def test_a_status_saved_on_the_staff_page_shows_on_the_public_page(
 ):
     activity = Activity.objects.filter(
         row__project__fiscal_year=r2_published,
-        row__project__municipalities__code="hagi",
+        row__project__municipalities__slug="hagi",
         status="in_progress",
     ).first()
     project = activity.row.project

@@ -267,7 +267,7 @@ def test_last_updated_comes_from_the_change_history(client, site):
 def test_municipality_pages_list_the_seven_with_totals(client, site):
     text = html(client.get("/municipalities/"))
     for m in Municipality.objects.all():
-        assert f'<a href="/municipalities/{m.code}/?year=2020">{m.name}</a>' in text
+        assert f'<a href="/municipalities/{m.slug}/?year=2020">{m.name}</a>' in text
     response = client.get("/municipalities/tsuwano/")
     text = html(response)
     assert title(response) == "津和野町の連携事業 (令和2年度) | 山口県央連携都市圏"
@@ -276,7 +276,7 @@ def test_municipality_pages_list_the_seven_with_totals(client, site):
     totals = (
         Activity.objects.for_year(site)
         .counted()
-        .filter(row__project__municipalities__code="tsuwano")
+        .filter(row__project__municipalities__slug="tsuwano")
         .status_totals()
     )
     chart = text.split("</figure>")[0]
@@ -320,7 +320,7 @@ def test_icalendar_feeds_use_all_day_dates_and_month_spans(client, site):
     projects = {e["url"].rsplit("/", 2)[-2] for e in per_town.walk("VEVENT")}
     hofu = {
         str(pk)
-        for pk in Project.objects.filter(municipalities__code="hofu").values_list("pk", flat=True)
+        for pk in Project.objects.filter(municipalities__slug="hofu").values_list("pk", flat=True)
     }
     assert projects and projects <= hofu
     assert client.get("/calendar/osaka.ics").status_code == 404

@@ -67,6 +67,7 @@ def server(tmp_path_factory):
     )
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "createcachetable")
+    manage(env, "setup_area", str(ROOT / "fixtures" / "areas" / "yamaguchi-chuo.toml"))
     manage(env, "import_overview", str(ROOT / "fixtures" / "r02_renkei_jigyo_gaiyo.xlsx"))
     shell(
         env,

@@ -1,10 +1,7 @@
 """End to end in Chromium: staff update a status, another municipality cannot reach it, and the
 secretariat uploads a changed workbook through the preview."""
 
-import importlib
-
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
 from projects.models import Activity, FiscalYear
@@ -17,11 +14,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
-def live_r2(transactional_db, r2_path, settings):
-    """R2 and the demo accounts, committed so that the live server sees them. A transactional
-    test empties every table afterwards, so the seven municipalities of the data migration are
-    put back first."""
-    importlib.import_module("projects.migrations.0002_municipalities").create(apps, None)
+def live_r2(transactional_db, area, r2_path, settings):
+    """R2 and the demo accounts, committed so that the live server sees them."""
     import_overview(read_workbook(r2_path))
     settings.DEBUG = True
     call_command("load_demo", verbosity=0)
@@ -60,8 +54,9 @@ def test_another_municipality_cannot_reach_the_activity(page, live_r2):
     assert page.locator(f"#activity-{activity.pk}").count() == 0
     assert page.locator("h3", has_text="7 広域観光連携").count() == 1
     page.goto(page.base_url + f"/staff/activities/{activity.pk}/delete/")
-    assert "この事業の実績項目を変更する権限がありません (担当市町の事業ではありません)。" in (
-        page.locator("main").inner_text()
+    assert (
+        "この実績項目を変更する権限がありません (担当の市町が関係市町に入っていない行です)。"
+        in (page.locator("main").inner_text())
     )
     page.goto(page.base_url + f"/admin/projects/activity/{activity.pk}/change/")
     assert page.locator(".messagelist").inner_text() == (
@@ -96,7 +91,7 @@ def test_the_page_fits_a_phone_and_works_without_javascript(browser, live_server
 def test_secretariat_uploads_a_changed_workbook_through_the_preview(page, live_r2, r2_path):
     portal_edit = activity_of(live_r2, 28)  # staff set ○ → ● in the portal
     editing.update_activity(
-        user=portal_edit.row.project.municipalities.get(code="ube").staff.get().user,
+        user=portal_edit.row.project.municipalities.get(slug="ube").staff.get().user,
         activity=portal_edit,
         status="done",
         text=portal_edit.text,

@@ -288,7 +288,7 @@ def test_staff_page_ignores_a_saved_value_that_is_not_ascii_digits(demo_users, v
 def test_delete_with_a_garbled_version_is_a_conflict_not_an_error(demo_users, r2, value):
     hagi = client_for(demo_users["hagi"], raise_request_exception=True)
     activity = Activity.objects.filter(
-        row__project__fiscal_year=r2, row__project__municipalities__code="hagi"
+        row__project__fiscal_year=r2, row__project__municipalities__slug="hagi"
     ).first()
     response = hagi.post(f"/staff/activities/{activity.pk}/delete/", {"version": value})
     assert response.status_code == 409

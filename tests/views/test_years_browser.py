@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def published_r2(transactional_db, r2_path):
+def published_r2(transactional_db, area, r2_path):
     import_overview(read_workbook(r2_path))
     r2 = FiscalYear.objects.get(year=2020)
     publish(fiscal_year=r2)

@@ -1,0 +1,26 @@
+"""python manage.py setup_area FILE.toml"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from projects.services.area import AreaFileError, setup_area
+
+
+class Command(BaseCommand):
+    help = "圏域の名称・事務局・構成市町を TOML ファイルから作成・更新します (何度実行しても同じ結果)。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "file", help="圏域の TOML ファイル (例: fixtures/areas/yamaguchi-chuo.toml)"
+        )
+
+    def handle(self, *args, file, **options):
+        try:
+            result = setup_area(path=file)
+        except AreaFileError as exc:
+            lines = [
+                f"圏域を設定しませんでした。データベースは変更していません。エラー {len(exc.problems)} 件:"
+            ]
+            lines += [f"  {p}" for p in exc.problems]
+            raise CommandError("\n".join(lines)) from exc
+        for line in result.lines():
+            self.stdout.write(line)
