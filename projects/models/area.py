@@ -183,7 +183,11 @@ class Municipality(models.Model):
     )
     name = models.CharField(_("名称"), max_length=20, unique=True, validators=[validate_cell_word])
     reading = models.CharField(
-        _("読み"), max_length=40, blank=True, validators=[validate_reading], help_text=_("ひらがな (カタカナも可)")
+        _("読み"),
+        max_length=40,
+        blank=True,
+        validators=[validate_reading],
+        help_text=_("ひらがな (カタカナも可)"),
     )
     lg_code = models.CharField(
         _("全国地方公共団体コード"),
