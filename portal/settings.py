@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "projects.permissions.navigation",
+                "projects.context_processors.area",
             ],
         },
     },

@@ -119,6 +119,7 @@ def connect_signals() -> None:
     """Bump on any save or delete of the models the public pages show."""
     from .models import (
         Activity,
+        Area,
         Change,
         FiscalYear,
         Measure,
@@ -131,6 +132,7 @@ def connect_signals() -> None:
     # Events are derived from their activity and rewritten on each of its saves: not listed, so
     # that deleting them stays a fast bulk delete.
     for model in (
+        Area,
         FiscalYear,
         Municipality,
         Strategy,
@@ -145,4 +147,7 @@ def connect_signals() -> None:
         post_delete.connect(_changed, sender=model, dispatch_uid=uid + "-delete")
     m2m_changed.connect(
         _changed, sender=Project.municipalities.through, dispatch_uid="public-cache-project-munis"
+    )
+    m2m_changed.connect(
+        _changed, sender=ProjectRow.municipalities.through, dispatch_uid="public-cache-row-munis"
     )

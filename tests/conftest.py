@@ -78,7 +78,8 @@ def r2_published(r2):
 
 @pytest.fixture
 def demo_users(db, r2, settings):
-    """jimukyoku (secretariat), yamaguchi, ube, hagi (municipal staff), as `make run` creates."""
+    """jimukyoku (secretariat) and one staff account per member town (yamaguchi, ube, hagi, …),
+    as `make run` creates."""
     settings.DEBUG = True  # load_demo refuses to run otherwise
     call_command("load_demo", verbosity=0)
     settings.DEBUG = False

@@ -4,14 +4,15 @@ Permissions come from ``projects.permissions``, not from Django's model permissi
 (``access``): the secretariat writes everything, staff change only the activities of their
 municipality's projects (and read the rest of the hierarchy). Every activity and project write
 goes through ``services.editing``, so the admin records history and refuses stale saves like
-the staff page does. Modules: ``years`` (years, structure, municipalities, the upload in
-``uploads``), ``table`` (projects, rows), ``activities``, ``accounts`` (users, roles, history).
+the staff page does. Modules: ``area`` (the area, its municipalities), ``years`` (years,
+structure, the upload in ``uploads``), ``table`` (projects, rows), ``activities``,
+``accounts`` (users, roles, history).
 """
 
 from django.contrib import admin
 
 from portal.auth import ThrottledAdminAuthenticationForm
 
-from . import accounts, activities, table, years  # noqa: F401 - each module registers its admins
+from . import accounts, activities, area, table, years  # noqa: F401 - each registers its admins
 
 admin.site.login_form = ThrottledAdminAuthenticationForm

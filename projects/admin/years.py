@@ -1,5 +1,5 @@
-"""Admin of fiscal years and their structure (strategies, measures) and of the municipalities;
-a year's page has the 資料 upload and exports."""
+"""Admin of fiscal years and their structure (strategies, measures); a year's page has the 資料
+upload and exports. The area and its municipalities are in ``area``."""
 
 from django.contrib import admin
 from django.http import HttpResponse
@@ -90,9 +90,3 @@ class MeasureAdmin(SecretariatWrites, admin.ModelAdmin):
     list_select_related = ("strategy__fiscal_year",)
     search_fields = ("heading", "title", "policy_field")
     autocomplete_fields = ("strategy",)
-
-
-@admin.register(Municipality)
-class MunicipalityAdmin(SecretariatWrites, admin.ModelAdmin):
-    list_display = ("name", "slug", "order")
-    search_fields = ("name", "slug", "lg_code")

@@ -307,8 +307,10 @@ def event_last_day(event) -> datetime.date:
     return last_day(event.start_date, event.start_precision)
 
 
-def municipality_list() -> list[Municipality]:
-    return list(Municipality.objects.all())
+def municipality_list(fiscal_year: FiscalYear | None = None) -> list[Municipality]:
+    """The members of the year (a retired one only where the year's data names it), or all."""
+    members = Municipality.objects.all()
+    return list(members if fiscal_year is None else members.of_year(fiscal_year))
 
 
 def published_events(municipality=None) -> list[Event]:

@@ -1,7 +1,8 @@
 """The year's table read from the database as an ``Overview``, now or as it stood on a day.
 
-Every export (xlsx, json, csv, the print view) is written from these: five queries build the
-whole year whatever its size; the writers are in ``projects.table``.
+Every export (xlsx, json, csv, the print view) is written from these: a fixed number of
+queries build the whole year and its members whatever its size; the writers are in
+``projects.table``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from projects.models import (
     Change,
     FiscalYear,
     Measure,
+    Municipality,
     Project,
     ProjectRow,
     Status,
@@ -27,6 +29,7 @@ from projects.table.eras import wareki
 from projects.table.model import (
     ActivityData,
     MeasureData,
+    MunicipalityData,
     Overview,
     ProjectData,
     RowData,
@@ -73,6 +76,10 @@ def overview_from_db(fiscal_year: FiscalYear, *, projects=None, activity_filter=
         legend=dict(fiscal_year.legend),
         has_municipality_column=fiscal_year.has_municipality_column,
         strategies=strategy_data(fiscal_year, by_measure, partial=partial),
+        municipalities=[
+            MunicipalityData(m.name, m.reading, m.lg_code, m.slug)
+            for m in Municipality.objects.of_year(fiscal_year)
+        ],
     )
 
 

@@ -3,7 +3,8 @@
 The file (format in the README; ``fixtures/areas/*.toml`` are examples) is validated as a whole
 first, every problem located by line and key; then the area is written in one transaction.
 Running it again with the same file changes nothing. A member left out of the file is deleted
-when no year's data names it, and otherwise retired (kept for those years, left out of new ones).
+when nothing names it, and otherwise retired (kept for the years whose data names it, left out
+of new ones: ``models.area``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from django.utils.text import slugify
 
 from projects import cache as public_cache
 from projects.models import Area, Municipality
-from projects.models.area import validate_lg_code
+from projects.models.area import validate_cell_word, validate_lg_code
 
 SECTIONS = {
     "area": {"name", "short_name", "council", "all_words"},
@@ -27,6 +28,7 @@ SECTIONS = {
 }
 MUNICIPALITY_KEYS = {"name", "reading", "code", "slug"}
 REQUIRED = {"area": ("name",), "municipalities": ("name", "code", "slug")}
+TOML_LINE_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
 
 class AreaFileError(Exception):
@@ -52,7 +54,7 @@ class AreaResult:
         for verb, names in (
             ("追加", self.created),
             ("更新", self.updated),
-            ("新しい年度から除外 (データに残るため削除しません)", self.retired),
+            ("新しい年度から除外 (データまたは担当者があるため削除しません)", self.retired),
             ("削除", self.removed),
         ):
             if names:
@@ -63,8 +65,8 @@ class AreaResult:
 class _Lines:
     """Where each key of the file is written: (section, index, key) → line number."""
 
-    HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_-]+)\s*\]\]?")
-    KEY = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=")
+    HEADER = re.compile(r"^\s*(\[\[?)\s*\"?([A-Za-z0-9_-]+)")
+    KEY = re.compile(r"^\s*\"?([A-Za-z0-9_-]+)\"?\s*=")
 
     def __init__(self, text: str):
         self.where: dict[tuple[str, int, str], int] = {}
@@ -83,30 +85,62 @@ class _Lines:
         return self.where.get((section, index, key)) or self.tables.get((section, index), 1)
 
 
-def read_area_file(path: str | Path) -> tuple[dict, list[dict]]:
-    """The area's fields and its members from the file, or AreaFileError with every problem."""
-    path = Path(path)
+def _parse(path: Path) -> tuple[str, dict]:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise AreaFileError([f"{path.name}: ファイルを読めません ({exc})。"]) from exc
+        raise AreaFileError(
+            [f"{path.name}: ファイルを読めません (UTF-8 のテキスト: {exc})。"]
+        ) from exc
     try:
-        data = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise AreaFileError([f"{path.name}: TOML として読めません: {exc}"]) from exc
+        detail = str(exc)
+        where = TOML_LINE_RE.search(detail)
+        if where is None:
+            raise AreaFileError([f"{path.name}: TOML として読めません ({detail})。"]) from exc
+        detail = detail[: where.start()]
+        raise AreaFileError(
+            [f"{path.name} {where[1]} 行目 {where[2]} 文字目: TOML として読めません ({detail})。"]
+        ) from exc
+
+
+def read_area_file(path: str | Path) -> tuple[dict, list[dict]]:
+    """The area's fields and its members from the file, or AreaFileError with every problem."""
+    path = Path(path)
+    text, data = _parse(path)
     lines, problems = _Lines(text), []
 
     def problem(section, index, key, message):
-        problems.append(f"{path.name} {lines.of(section, index, key)} 行目 [{section}] {message}")
+        line = lines.of(section, index, key)
+        problems.append((line, f"{path.name} {line} 行目 [{section}] {message}"))
 
     for section in data:
         if section not in {*SECTIONS, "municipalities"}:
-            problem(section, 0, "", f"不明な表「{section}」です。")
+            allowed = "、".join([*SECTIONS, "municipalities"])
+            problem(section, 0, "", f"不明な表「{section}」です (使えるもの: {allowed})。")
     area = _read_tables(data, problem)
     members = _read_members(data, problem)
-    if problems:
-        raise AreaFileError(problems)
+    for index, values in enumerate(members):
+        if values["name"] and values["name"] in area.get("all_words", ()):
+            problem(
+                "municipalities",
+                index,
+                "name",
+                f"{index + 1} 件目: 「{values['name']}」は all_words (全市町を表す語) にもあります。",
+            )
+    if problems:  # in the file's order (a stable sort keeps a line's problems as found)
+        raise AreaFileError([message for _, message in sorted(problems, key=lambda p: p[0])])
     return area, members
+
+
+def _messages(model, name: str, value) -> list[str]:
+    """The model field's own checks (length, e-mail, slug, kana …), in Japanese."""
+    try:
+        model._meta.get_field(name).clean(value, None)
+    except ValidationError as exc:
+        return exc.messages
+    return []
 
 
 def _read_tables(data, problem) -> dict:
@@ -114,9 +148,15 @@ def _read_tables(data, problem) -> dict:
     for section, keys in SECTIONS.items():
         table = data.get(section, {})
         if not isinstance(table, dict):
-            problem(section, 0, "", "表 ([…]) で書いてください。")
+            problem(
+                section,
+                0,
+                "",
+                f"[{section}] は表 ([{section}] の見出しの下にキー) で書いてください。",
+            )
             continue
         for key, value in table.items():
+            name = key if section == "area" else f"secretariat_{key}"
             if key not in keys:
                 problem(
                     section,
@@ -126,13 +166,25 @@ def _read_tables(data, problem) -> dict:
                 )
             elif key == "all_words":
                 if not (isinstance(value, list) and all(isinstance(v, str) and v for v in value)):
-                    problem(section, 0, key, "all_words は文字列の配列で書いてください。")
-                else:
-                    area[key] = value
+                    problem(
+                        section,
+                        0,
+                        key,
+                        'all_words は文字列の配列で書いてください (例: ["全市町"])。',
+                    )
+                    continue
+                for word in value:
+                    try:
+                        validate_cell_word(word)
+                    except ValidationError as exc:
+                        problem(section, 0, key, f"all_words: {exc.messages[0]}")
+                area[name] = value
             elif not isinstance(value, str):
-                problem(section, 0, key, f"{key} は文字列で書いてください。")
+                problem(section, 0, key, f'{key} は文字列 ("…") で書いてください。')
             else:
-                area[key if section == "area" else f"secretariat_{key}"] = value.strip()
+                area[name] = value.strip()
+                for message in _messages(Area, name, area[name]) if area[name] else ():
+                    problem(section, 0, key, f"{key}: {message}")
     for key in REQUIRED["area"]:
         if not area.get(key):
             problem("area", 0, key, f"{key} は必須です。")
@@ -149,31 +201,12 @@ def _read_members(data, problem) -> list[dict]:
         return members
     for index, entry in enumerate(entries):
         label = f"{index + 1} 件目"
-        for key in entry:
-            if key not in MUNICIPALITY_KEYS:
-                allowed = "、".join(sorted(MUNICIPALITY_KEYS))
-                problem(
-                    "municipalities",
-                    index,
-                    key,
-                    f"{label}: 不明なキー「{key}」です (使えるもの: {allowed})。",
-                )
-        values = {k: str(entry.get(k, "")).strip() for k in MUNICIPALITY_KEYS}
-        for key in REQUIRED["municipalities"]:
-            if not values[key]:
-                problem("municipalities", index, key, f"{label}: {key} は必須です。")
-        if values["code"]:
-            try:
-                validate_lg_code(values["code"])
-            except ValidationError as exc:
-                problem("municipalities", index, "code", f"{label}: {exc.messages[0]}")
-        if values["slug"] and slugify(values["slug"]) != values["slug"]:
+        if not isinstance(entry, dict):
             problem(
-                "municipalities",
-                index,
-                "slug",
-                f"{label}: slug「{values['slug']}」は半角の英小文字・数字・ハイフンで書いてください。",
+                "municipalities", index, "", f"{label}: [[municipalities]] の表で書いてください。"
             )
+            continue
+        values = _read_member(entry, index, label, problem)
         for key in ("name", "code", "slug"):
             if values[key] and (key, values[key]) in seen:
                 first = seen[key, values[key]]
@@ -186,6 +219,38 @@ def _read_members(data, problem) -> list[dict]:
             seen.setdefault((key, values[key]), index)
         members.append(values)
     return members
+
+
+def _read_member(entry: dict, index: int, label: str, problem) -> dict:
+    def located(key, message):
+        problem("municipalities", index, key, f"{label}: {message}")
+
+    values = dict.fromkeys(MUNICIPALITY_KEYS, "")
+    for key, value in entry.items():
+        if key not in MUNICIPALITY_KEYS:
+            allowed = "、".join(sorted(MUNICIPALITY_KEYS))
+            located(key, f"不明なキー「{key}」です (使えるもの: {allowed})。")
+        elif not isinstance(value, str):
+            located(key, f'{key} は文字列 ("…") で書いてください。')
+        else:
+            values[key] = value.strip()
+    for key in REQUIRED["municipalities"]:
+        if not values[key] and not (key in entry and not isinstance(entry[key], str)):
+            located(key, f"{key} は必須です。")
+    if values["code"]:
+        try:
+            validate_lg_code(values["code"])
+        except ValidationError as exc:
+            located("code", exc.messages[0])
+    if values["slug"] and slugify(values["slug"]) != values["slug"]:
+        located(
+            "slug",
+            f"slug「{values['slug']}」は半角の英小文字・数字・ハイフンで書いてください。",
+        )
+    for key in ("name", "reading"):
+        for message in _messages(Municipality, key, values[key]) if values[key] else ():
+            located(key, f"{key}: {message}")
+    return values
 
 
 @transaction.atomic
@@ -226,8 +291,9 @@ def _apply_members(members: list[dict], result: AreaResult) -> None:
             kept.add(target.pk)
         plans.append((order, values, target))
     leaving = [m for m in existing if m.pk not in kept]
+    in_use = set(Municipality.objects.in_use().values_list("pk", flat=True))
     for municipality in leaving:
-        if _named_in_data(municipality):
+        if municipality.pk in in_use:
             if not municipality.retired:  # listed after the members, for the years it was in
                 municipality.retired, municipality.order = True, 1000 + municipality.order
                 municipality.save(update_fields=["retired", "order"])
@@ -261,11 +327,7 @@ def _free(wanted: dict, target) -> None:
         if target is not None:
             clash = clash.exclude(pk=target.pk)
         for other in clash:
-            setattr(other, key, None if key == "lg_code" else f"{getattr(other, key)}-{other.pk}")
+            suffix = f"-{other.pk}"
+            limit = Municipality._meta.get_field(key).max_length - len(suffix)
+            setattr(other, key, None if key == "lg_code" else getattr(other, key)[:limit] + suffix)
             other.save(update_fields=[key])
-
-
-def _named_in_data(municipality: Municipality) -> bool:
-    return (
-        municipality.projects.exists() or municipality.rows.exists() or municipality.staff.exists()
-    )

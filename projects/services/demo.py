@@ -9,12 +9,15 @@ from projects.models import FiscalYear, Municipality, Project, StaffProfile
 
 from . import years
 
-DEMO_ACCOUNTS = (
-    ("jimukyoku", "事務局", None),
-    ("yamaguchi", "山口市 担当", "yamaguchi"),
-    ("ube", "宇部市 担当", "ube"),
-    ("hagi", "萩市 担当", "hagi"),
-)
+SECRETARIAT_ACCOUNT = ("jimukyoku", "事務局")
+
+
+def demo_accounts() -> list[tuple[str, str, Municipality | None]]:
+    """(username, first name, municipality): the secretariat, then one staff account for each
+    active member of whatever area is set up, named by its slug (「<市町> 担当」)."""
+    return [(*SECRETARIAT_ACCOUNT, None)] + [
+        (m.slug, f"{m.name} 担当", m) for m in Municipality.objects.active()
+    ]
 
 
 @transaction.atomic
@@ -22,14 +25,14 @@ def create_demo_accounts(*, password: str) -> list[str]:
     """The documented demo users; re-running resets their password and role."""
     User = get_user_model()
     names = []
-    for username, label, code in DEMO_ACCOUNTS:
+    for username, label, municipality in demo_accounts():
         user, _ = User.objects.get_or_create(username=username)
         user.first_name, user.is_staff, user.is_active = label, True, True
         user.set_password(password)
         user.save()
-        municipality = Municipality.objects.get(slug=code) if code else None
         StaffProfile.objects.update_or_create(
-            user=user, defaults={"municipality": municipality, "is_secretariat": code is None}
+            user=user,
+            defaults={"municipality": municipality, "is_secretariat": municipality is None},
         )
         names.append(username)
     return names
@@ -37,8 +40,9 @@ def create_demo_accounts(*, password: str) -> list[str]:
 
 @transaction.atomic
 def assign_municipalities_from_text(*, fiscal_year: FiscalYear | None = None) -> int:
-    """Give projects without municipalities those their text names, or all seven if none."""
-    munis = list(Municipality.objects.all())
+    """Give projects without municipalities the active members their text names, or every
+    active member if it names none."""
+    munis = list(Municipality.objects.active())
     projects = Project.objects.filter(municipalities__isnull=True)
     if fiscal_year is not None:
         projects = projects.filter(fiscal_year=fiscal_year)

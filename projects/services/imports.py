@@ -93,7 +93,8 @@ class ImportResult:
 
 def read_workbook(source, *, year: int | None = None, progress=None) -> Overview:
     """Parse a workbook (a path or a file object with a ``name``) as this portal reads it: its
-    関係市町 against the member municipalities, within the configured size limits. Every
+    関係市町 against the member municipalities (a retired one only in the years whose data
+    already names it: ``table.members``), within the configured size limits. Every
     failure, however the file is broken, is a WorkbookError with a message."""
     limits = {
         "max_bytes": settings.OVERVIEW_MAX_UPLOAD_BYTES,
@@ -101,9 +102,13 @@ def read_workbook(source, *, year: int | None = None, progress=None) -> Overview
     }
     check_file(source, **limits)  # before anything else: a file that is no workbook says so
     area = Area.objects.current()
+    municipalities = list(Municipality.objects.all())
+    retired = [m for m in municipalities if m.retired]
+    years = Municipality.objects.filter(retired=True).data_years() if retired else {}
     members = {
-        "municipalities": list(Municipality.objects.values_list("name", flat=True)),
+        "municipalities": [m.name for m in municipalities],
         "all_words": area.all_words if area and area.all_words else ALL_MUNICIPALITIES_WORDS,
+        "retired": {m.name: years.get(m.pk, set()) for m in retired},
     }
     try:
         return read_overview(source, year=year, progress=progress, **members, **limits)

@@ -29,6 +29,7 @@ from projects.models import (
 )
 from projects.table.carry_over import carry_over_details, carry_over_text
 from projects.table.eras import fiscal_year_label, next_title
+from projects.table.members import without_names
 from projects.table.notation import find_tags
 
 # ---------------------------------------------------------------------------- roll-over
@@ -75,7 +76,8 @@ def roll_over(
     Activities in progress, planned or without a marker are carried over; done and cancelled
     ones only when listed in ``keep_activity_ids`` (as △ planned with ``reset_kept_status``).
     【新規】 and dates are removed from the copied text and details, so nothing of year N's
-    schedule shows up as an event of year N+1.
+    schedule shows up as an event of year N+1. Projects and rows keep their 関係市町 except the
+    retired municipalities, which take part in no new year (``_copy_rows``).
     """
     year = source.year + 1
     if FiscalYear.objects.filter(year=year).exists():
@@ -151,17 +153,42 @@ def _copy_projects(source, target, measures) -> dict[int, Project]:
             through(project_id=new.pk, municipality_id=m.pk)
             for old, new in zip(projects, copies, strict=True)
             for m in old.municipalities.all()
+            if not m.retired
         ]
     )
     return {old.pk: new for old, new in zip(projects, copies, strict=True)}
 
 
 def _copy_rows(projects) -> dict[int, ProjectRow]:
-    rows = list(ProjectRow.objects.filter(project__in=list(projects)))
-    copies = [
-        ProjectRow(project=projects[r.project_id], order=r.order, summary=r.summary) for r in rows
-    ]
+    """Rows with their own 関係市町 less the retired municipalities: their names leave the
+    cell (「甲市、乙町」 → 「乙町」; the all-words stay and mean the active members). A cell
+    that named only retired ones keeps its text and concerns no member: only the secretariat
+    can edit such a row, and revises or removes it in the draft."""
+    rows = list(
+        ProjectRow.objects.filter(project__in=list(projects)).prefetch_related("municipalities")
+    )
+    copies = []
+    for r in rows:
+        retired = {m.name for m in r.municipalities.all() if m.retired}
+        text = without_names(r.municipalities_text, retired) if retired else ""
+        copies.append(
+            ProjectRow(
+                project=projects[r.project_id],
+                order=r.order,
+                summary=r.summary,
+                municipalities_text=text or r.municipalities_text,
+            )
+        )
     ProjectRow.objects.bulk_create(copies)
+    through = ProjectRow.municipalities.through
+    through.objects.bulk_create(
+        [
+            through(projectrow_id=new.pk, municipality_id=m.pk)
+            for old, new in zip(rows, copies, strict=True)
+            for m in old.municipalities.all()
+            if not m.retired
+        ]
+    )
     return {old.pk: new for old, new in zip(rows, copies, strict=True)}
 
 

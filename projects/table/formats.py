@@ -62,6 +62,10 @@ def to_json(overview: Overview) -> dict:
         "title": overview.title,
         "document_label": overview.document_label,
         "legend": {s: overview.legend_for(s) for s in STATUSES},
+        "municipalities": [
+            {"name": m.name, "reading": m.reading, "code": m.code, "slug": m.slug}
+            for m in overview.municipalities
+        ],
         "strategies": [
             {
                 "number": s.number,

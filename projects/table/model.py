@@ -112,6 +112,16 @@ class StrategyData:
 
 
 @dataclass
+class MunicipalityData:
+    """A member municipality as the open data lists it (``code``: 全国地方公共団体コード)."""
+
+    name: str
+    reading: str = ""
+    code: str | None = None
+    slug: str = ""
+
+
+@dataclass
 class Overview:
     fiscal_year: int | None = None
     title: str = ""
@@ -120,6 +130,7 @@ class Overview:
     legend: dict[str, str] = field(default_factory=dict)
     has_municipality_column: bool = False
     strategies: list[StrategyData] = field(default_factory=list)
+    municipalities: list[MunicipalityData] = field(default_factory=list)  # the year's members
     sheet: str = ""
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)

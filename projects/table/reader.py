@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -47,6 +47,7 @@ def read_overview(
     *,
     municipalities: Sequence[str] = (),
     all_words: Sequence[str] = ALL_MUNICIPALITIES_WORDS,
+    retired: Mapping[str, Collection[int]] | None = None,
     year: int | None = None,
     progress: ProgressCallback | None = None,
     max_bytes=DEFAULT_MAX_BYTES,
@@ -57,7 +58,9 @@ def read_overview(
 
     ``municipalities`` are the member municipalities' names, in their order: the names a
     関係市町 cell may use; ``all_words`` are the words that mean every one of them
-    (「全市町」). Any other name in such a cell is an error with its cell."""
+    (「全市町」); ``retired`` gives for each retired member the fiscal years it is still part of
+    (those whose data names it): in any other year the all-words leave it out and naming it is
+    an error. Any other name in such a cell is an error with its cell."""
     check_file(path_or_file, max_bytes=max_bytes, max_uncompressed=max_uncompressed)
     try:
         workbook = openpyxl.load_workbook(path_or_file, read_only=True, data_only=True)
@@ -70,7 +73,7 @@ def read_overview(
             rows = list(sheet.iter_rows(values_only=True))
             columns = find_columns(rows[:HEADER_SCAN_ROWS])
             if columns is not None:
-                members = Members(tuple(municipalities), tuple(all_words))
+                members = Members(tuple(municipalities), tuple(all_words), dict(retired or {}))
                 return TableReader(sheet.title, rows, columns, year, progress, members).read()
     finally:
         workbook.close()
@@ -351,16 +354,10 @@ class TableReader:
         self.project.municipalities = self.members.ordered(union)
 
     def member_names(self, text: str, col: int, excel_row: int) -> list[str]:
-        names, unknown = self.members.read(text)
-        for name in unknown:
-            self.problem(
-                "error",
-                f"関係市町「{name}」は圏域の市町ではありません。",
-                col=col,
-                row=excel_row,
-                code="unknown_municipality",
-            )
-        return names
+        reading = self.members.read(text, self.overview.fiscal_year)
+        for code, message in reading.problems(self.overview.fiscal_year):
+            self.problem("error", message, col=col, row=excel_row, code=code)
+        return reading.names
 
     def read_results(self, value, row: RowData, excel_row: int):
         col = self.cols.results

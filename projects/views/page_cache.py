@@ -32,6 +32,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from projects import cache as public_cache
+from projects.models import Area
 
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no mtime, OS unknown
 
@@ -80,16 +81,20 @@ def render_public(request, template, build, *, params=(), key=()):
     path = request.path + (f"?{query}" if query else "")
 
     def build_page():
-        context = build(values)
+        # Rendered without the request, so without context processors: the area is read here.
+        context = {"area": Area.objects.current(), **build(values)}
         return {
             "title": str(context["title"]),
             "content": render_to_string(template, context),
             "print": context.get("print", False),
+            "area": context["area"],
         }
 
     def build_anonymous():
+        page = public_cache.get_or_build(parts, build_page)
         anonymous = {
-            "page": public_cache.get_or_build(parts, build_page),
+            "page": page,
+            "area": page["area"],
             "user": AnonymousUser(),
             "csrf_token": CSRF_PLACEHOLDER,
             "request": {"get_full_path": path},

@@ -48,7 +48,7 @@ def home(request):
             "totals": data.status_totals(fy, counts),
             "total": sum(counts.values()),
             "groups": data.group(data.year_measures(fy), [], keep_empty=True),
-            "municipalities": data.municipality_list(),
+            "municipalities": data.municipality_list(fy),
             "statuses": data.status_totals(fy, {}),
         }
 
@@ -60,7 +60,7 @@ def project_list(request):
         years, fy = shown_year(params["year"])
         filters = data.Filters.from_query(params)
         measures = data.year_measures(fy)
-        municipalities = data.municipality_list()
+        municipalities = data.municipality_list(fy)
         labels = data.status_labels(fy)
         projects = data.filter_projects(data.year_projects(fy, measures), filters, labels)
         page = Paginator(projects, PROJECTS_PER_PAGE).get_page(params["page"])
@@ -137,7 +137,7 @@ def project_detail(request, pk):
 def municipality_index(request):
     def build(params):
         years, fy = shown_year(params["year"])
-        municipalities = data.municipality_list()
+        municipalities = data.municipality_list(fy)
         totals = Activity.objects.for_year(fy).counted().status_totals_by_municipality()
         counts = dict(
             Project.objects.filter(fiscal_year=fy)
@@ -185,7 +185,7 @@ def municipality_detail(request, slug):
             "totals": data.status_totals(fy, counts),
             "groups": data.group(measures, projects),
             "project_count": len(projects),
-            "municipalities": data.municipality_list(),
+            "municipalities": data.municipality_list(fy),
         }
 
     return render_public(

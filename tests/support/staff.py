@@ -29,16 +29,14 @@ def client_for(user, **kwargs) -> Client:
 
 
 def add_users(users: dict) -> dict:
-    """The demo users plus the roles the matrix also needs."""
+    """The demo users (the secretariat and one account per member town, ``mine`` among them)
+    plus the roles the matrix also needs."""
     User = get_user_model()
     users["superuser"] = User.objects.create_superuser("admin", "admin@example.jp", PASSWORD)
     users["unassigned"] = User.objects.create_user("unassigned", password=PASSWORD, is_staff=True)
     StaffProfile.objects.create(user=users["unassigned"])
     users["citizen"] = User.objects.create_user("citizen", password=PASSWORD)
-    users["mine"] = User.objects.create_user("mine", password=PASSWORD, is_staff=True)
-    StaffProfile.objects.create(
-        user=users["mine"], municipality=Municipality.objects.get(slug="mine")
-    )
+    assert users["mine"].staff_profile.municipality == Municipality.objects.get(slug="mine")
     return users
 
 

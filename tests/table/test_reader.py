@@ -7,6 +7,7 @@ import pytest
 
 from projects.table.files import WorkbookError
 from projects.table.formats import to_json
+from projects.table.members import without_names
 from projects.table.reader import read_overview
 from tests.support.builders import MEMBERS, Row, Sheet, build, small_rows
 
@@ -371,3 +372,39 @@ def test_a_name_outside_the_area_is_an_error_with_its_cell(tmp_path):
     assert messages(ov.errors) == [
         "シート「資料1-2」 セル G5 事業「2 起業・創業支援」: 関係市町「北九州市」は圏域の市町ではありません。"
     ]
+
+
+def test_a_retired_member_is_one_only_of_the_years_that_name_it(tmp_path):
+    """萩市 retired, its data in 令和2年度: that year's cells still mean it, a later year's not."""
+    retired = {"萩市": {2020}}
+    rows = small_rows()
+    path = build(tmp_path / "r2.xlsx", Sheet(rows, municipality_column=True))
+    ov = read_overview(path, municipalities=MEMBERS, retired=retired)
+    assert ov.errors == []
+    assert ov.projects()[0].municipalities == list(MEMBERS)  # 全市町
+    assert ov.projects()[2].municipalities == ["萩市"]
+
+    later = build(
+        tmp_path / "r3.xlsx",
+        Sheet(rows, municipality_column=True, title="令和3年度連携事業概要及び実績見込み"),
+    )
+    ov = read_overview(later, municipalities=MEMBERS, retired=retired)
+    assert ov.projects()[0].municipalities == [m for m in MEMBERS if m != "萩市"]
+    assert messages(ov.errors) == [
+        "シート「資料1-2」 セル G7 事業「MICE誘致に向けた検討」:"
+        " 関係市町「萩市」は新しい年度に含めない市町です (令和3年度のデータにはありません)。"
+    ]
+    assert [p.code for p in ov.errors] == ["retired_municipality"]
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("萩市、宇部市", "宇部市"),
+        ("宇部市・萩市・美祢市", "宇部市・美祢市"),
+        ("萩市", ""),
+        ("全市町", "全市町"),
+    ],
+)
+def test_a_retired_members_name_leaves_a_cell_as_written(text, left):
+    assert without_names(text, {"萩市"}) == left

@@ -10,7 +10,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "file", help="圏域の TOML ファイル (例: fixtures/areas/yamaguchi-chuo.toml)"
+            "file",
+            help="圏域の TOML ファイル (形式は README の「圏域の設定」、例は fixtures/areas/)",
         )
 
     def handle(self, *args, file, **options):
