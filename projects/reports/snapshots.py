@@ -13,7 +13,6 @@ from projects.models import (
     Project,
     ProjectRow,
     Strategy,
-    export_marker,
 )
 from projects.table.stored import YEAR_FIELDS
 
@@ -34,7 +33,7 @@ def year_state(fiscal_year: FiscalYear) -> dict:
             {
                 "id": pk,
                 "status": status,
-                "marker": export_marker(status, marker),
+                "marker": marker,  # as stored; ``overview_of`` shows it as exported
                 "text": text,
                 "details": list(details),
             }

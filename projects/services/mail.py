@@ -95,7 +95,7 @@ def build(round_: Round, kind: str, town, today: datetime.date) -> EmailMessage:
         "area": area,
     }
     subject = SUBJECTS[kind].format(title=round_.title, deadline=context["deadline"])
-    body = render_to_string(f"mail/round_{kind}.txt", context)
+    body = render_to_string(f"mail/round_{kind}.txt", context).strip() + "\n"
     reply_to = [area.secretariat_email] if area and area.secretariat_email else None
     return EmailMessage(subject, body, to=recipients(town.municipality), reply_to=reply_to)
 

@@ -92,7 +92,7 @@ class UndoPlan:
 
 def refusal(version: ImportVersion) -> str:
     """Why this version cannot be undone ("" when it can)."""
-    if hasattr(version, "undone_by"):
+    if ImportVersion.objects.filter(undoes=version).exists():
         return "この取込は既に取り消しています。"
     if version.before is None:
         return "この取込で年度の表が作られたため、取り消せません (取込前の表がありません)。"
@@ -121,7 +121,10 @@ def plan_undo(version: ImportVersion, *, user) -> UndoPlan:
     target, conflicts = undo_merge(version.before, version.after, year_state(version.fiscal_year))
     plan = UndoPlan(version, target, with_edits(version, conflicts))
     plan.result = import_overview(
-        overview_of(target), dry_run=True, user=user, filename=undo_filename(version)
+        overview_of(target, stored_markers=True),
+        dry_run=True,
+        user=user,
+        filename=undo_filename(version),
     )
     return plan
 
@@ -137,7 +140,9 @@ def undo(version: ImportVersion, *, user) -> UndoPlan:
         raise UndoRefused(reason)
     target, conflicts = undo_merge(version.before, version.after, year_state(version.fiscal_year))
     plan = UndoPlan(version, target, with_edits(version, conflicts))
-    plan.result = import_overview(overview_of(target), user=user, filename=undo_filename(version))
+    plan.result = import_overview(
+        overview_of(target, stored_markers=True), user=user, filename=undo_filename(version)
+    )
     written = version.fiscal_year.import_versions.filter(undoes=None).exclude(pk=version.pk)
     newest = written.filter(imported_at__gt=version.imported_at).order_by("-imported_at").first()
     if newest is not None:

@@ -28,6 +28,7 @@ from .model import (
     StrategyData,
     project_label,
 )
+from .notation import export_marker
 
 YEAR_FIELDS = (
     "fiscal_year",
@@ -48,8 +49,10 @@ LEVELS = {
 CHILDREN = {"year": "strategies", **{level: child for level, (_, child) in LEVELS.items()}}
 
 
-def overview_of(state: dict) -> Overview:
-    """The ``Overview`` the stored table describes (ids dropped)."""
+def overview_of(state: dict, *, stored_markers: bool = False) -> Overview:
+    """The ``Overview`` the stored table describes (ids dropped). Markers read as the export
+    shows them (the marker as written while it matches the status, else the glyph), or as
+    stored with ``stored_markers`` (to import the state back without touching them)."""
     return Overview(
         **{name: state.get(name) for name in YEAR_FIELDS},
         strategies=[
@@ -64,7 +67,7 @@ def overview_of(state: dict) -> Overview:
                         m["title"],
                         m["heading"],
                         m.get("policy_field", ""),
-                        projects=[_project(p) for p in m["projects"]],
+                        projects=[_project(p, stored_markers) for p in m["projects"]],
                     )
                     for m in s["measures"]
                 ],
@@ -74,7 +77,7 @@ def overview_of(state: dict) -> Overview:
     )
 
 
-def _project(p: dict) -> ProjectData:
+def _project(p: dict, stored_markers: bool) -> ProjectData:
     munis = p.get("municipalities")
     return ProjectData(
         p["number"],
@@ -84,7 +87,14 @@ def _project(p: dict) -> ProjectData:
             RowData(
                 r.get("summary", ""),
                 activities=[
-                    ActivityData(a["status"], a["text"], a.get("marker", ""), list(a["details"]))
+                    ActivityData(
+                        a["status"],
+                        a["text"],
+                        a.get("marker", "")
+                        if stored_markers
+                        else export_marker(a["status"], a.get("marker", "")),
+                        list(a["details"]),
+                    )
                     for a in r["activities"]
                 ],
                 municipalities_text=r.get("municipalities_text", ""),
@@ -114,4 +124,4 @@ def label_of(project: dict) -> str:
 
 
 def line_of(activity: dict) -> str:
-    return (activity.get("marker") or "") + activity["text"]
+    return export_marker(activity["status"], activity.get("marker") or "") + activity["text"]

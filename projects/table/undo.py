@@ -64,7 +64,7 @@ class Conflict:
     project_id: int | None = None
 
     def describe(self) -> str:
-        place = " ".join(f"「{w}」" for w in self.where) or LEVEL_WORDS[self.level]
+        place = "".join(f"「{w}」" for w in self.where)
         what = LEVEL_WORDS[self.level]
         if self.kind == "created":
             return f"{what}{place}: 取込で追加された後に変更されているため、残します。"
@@ -126,7 +126,7 @@ class _Merge:
         bv, av, cv = b.get(name), a.get(name), c.get(name)
         if av == cv:
             return copy.deepcopy(bv)
-        if bv != av:
+        if bv != av and name != "marker":  # the marker is the status's (see ``merge``)
             self.conflicts.append(Conflict(level, item_id, where, name, project_id=self.pid))
         return copy.deepcopy(cv)
 
@@ -139,6 +139,8 @@ class _Merge:
         node = {"id": c["id"]}
         for name in LEVELS[level][0]:
             node[name] = self.field_value(level, c["id"], name, b, a, c, where)
+        if level == "activities":  # the marker goes with the status, from the same side
+            node["marker"] = (b if a.get("status") == c.get("status") else c).get("marker")
         child = CHILDREN[level]
         if child:
             node[child] = self.children(child, c["id"], where)

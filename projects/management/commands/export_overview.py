@@ -27,6 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, year, format, output, as_of=None, **options):
+        as_of = as_of_date(as_of) if as_of is not None else None
         try:
             fiscal_year = FiscalYear.objects.get(year=year)
         except FiscalYear.DoesNotExist as exc:
@@ -36,7 +37,6 @@ class Command(BaseCommand):
         if as_of is None:
             overview = overview_from_db(fiscal_year)
         else:
-            as_of = as_of_date(as_of)
             try:
                 overview = overview_as_of(fiscal_year, as_of)
             except AsOfRefused as exc:

@@ -1,0 +1,155 @@
+"""One whole reporting round in Chromium: the secretariat opens it, 宇部市 and 萩市 answer, the
+secretariat follows the figures, reminds the towns still open, closes (the snapshot is the
+資料 at the close), and a staff edit after the close is refused."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.utils import timezone
+
+from projects.models import Activity, FiscalYear, Municipality, Round, StaffProfile
+from projects.reports.tables import overview_from_db
+from projects.services.imports import import_overview, read_workbook
+from projects.table import formats
+from tests.support.staff import PASSWORD, activity_of
+
+pytestmark = pytest.mark.browser
+OTHERS = ("hofu", "mine", "sanyo-onoda", "tsuwano")
+
+
+@pytest.fixture
+def live_r2(transactional_db, area, r2_path, settings):
+    """R2, the demo accounts, and one staff account with an address for each other town."""
+    import_overview(read_workbook(r2_path))
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    settings.DEBUG = False
+    User = get_user_model()
+    for slug in OTHERS:
+        user = User.objects.create_user(slug, email=f"{slug}@example.jp", password=PASSWORD)
+        StaffProfile.objects.create(user=user, municipality=Municipality.objects.get(slug=slug))
+    return FiscalYear.objects.get(year=2020)
+
+
+def tab(browser, live_server, username):
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.goto(live_server.url + "/accounts/login/?next=/staff/")
+    page.get_by_label("ユーザー名").fill(username)
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url("**/staff/")
+    return page
+
+
+def cells(content: bytes) -> list[list]:
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    return [[c.value for c in row] for row in sheet.iter_rows()]
+
+
+def test_one_whole_round(browser, live_server, live_r2, mailoutbox):
+    deadline = timezone.localdate() + datetime.timedelta(days=14)
+    secretariat = tab(browser, live_server, "jimukyoku")
+    ube = tab(browser, live_server, "ube")
+    hagi = tab(browser, live_server, "hagi")
+    try:
+        # The secretariat opens the round for every town.
+        secretariat.get_by_role("link", name="照会", exact=True).click()
+        secretariat.get_by_role("link", name="照会を始める").click()
+        assert secretariat.get_by_label("件名").input_value() == "令和2年度実績見込み照会"
+        secretariat.get_by_label("締切日").fill(deadline.isoformat())
+        secretariat.get_by_label("依頼文").fill("2月の推進協議会の資料とします。")
+        secretariat.get_by_role("button", name="照会を始める (メールを送る)").click()
+        round_ = Round.objects.get()
+        secretariat.wait_for_url(f"**/staff/rounds/{round_.pk}/")
+        assert "メールを 7 通送りました。" in secretariat.locator(".messages").inner_text()
+        assert len(mailoutbox) == 7
+
+        # 宇部市 changes one activity on the staff page and hands in the rest as unchanged.
+        changed = activity_of(live_r2, 28)
+        ube.goto(live_server.url + "/staff/")
+        ube.locator(f"#round-panel-{round_.pk}").get_by_role("link", name="回答のページ").click()
+        ube.locator(f"#round-activity-{changed.pk}").get_by_role("link", name="変更する").click()
+        article = ube.locator(f"#activity-{changed.pk}")
+        article.get_by_label("● 実施済み").check()
+        article.get_by_role("button", name="保存").click()
+        article.get_by_role("status").wait_for()
+        ube.goto(live_server.url + round_.get_absolute_url())
+        assert "変更あり" in ube.locator(f"#round-activity-{changed.pk}").inner_text()
+        ube.get_by_role("link", name="回答を提出する…").click()
+        assert (
+            "まだ回答していない 69 項目は「変更なし」として回答します。"
+            in ube.locator("main").inner_text()
+        )
+        ube.get_by_role("button", name="回答を提出する").click()
+        ube.wait_for_url(f"**/staff/rounds/{round_.pk}/")
+
+        # 萩市 confirms one project 「変更なし」 as a whole, then hands in.
+        hagi.goto(live_server.url + round_.get_absolute_url())
+        project = activity_of(live_r2, 7).row.project
+        hagi.locator(f"#round-project-{project.pk}").get_by_role(
+            "button", name="この事業は変更なし"
+        ).click()
+        hagi.wait_for_url(f"**/staff/rounds/{round_.pk}/#round-project-{project.pk}")
+        progress = hagi.locator("#town-progress").inner_text()  # project 7 has twelve lines
+        assert progress.endswith("69 項目中 12 項目に回答 (変更 0、変更なし 12)")
+        hagi.get_by_role("link", name="回答を提出する…").click()
+        hagi.get_by_role("button", name="回答を提出する").click()
+        hagi.wait_for_url(f"**/staff/rounds/{round_.pk}/")
+
+        # The secretariat sees 2 of 7 towns answered, with the figures.
+        secretariat.reload()
+        assert "回答済み 2 / 7 市町" in secretariat.locator("#progress").inner_text()
+        assert (
+            "70 項目中 70 項目に回答 (変更 1、変更なし 69)"
+            in secretariat.locator("#town-ube").inner_text()
+        )
+        assert (
+            "69 項目中 69 項目に回答 (変更 0、変更なし 69)"
+            in secretariat.locator("#town-hagi").inner_text()
+        )
+        assert "未回答" in secretariat.locator("#town-yamaguchi").inner_text()
+        assert "状況: ○ 実施中 → ● 実施済み" in secretariat.locator("#changes + ul").inner_text()
+
+        # A reminder goes only to the five towns still open.
+        mailoutbox.clear()
+        secretariat.get_by_role("button", name="督促のメールを送る (5 市町)").click()
+        secretariat.wait_for_url(f"**/staff/rounds/{round_.pk}/")
+        assert sorted(m.to[0] for m in mailoutbox) == sorted(
+            f"{slug}@example.jp" for slug in ("yamaguchi", *OTHERS)
+        )
+        assert all(m.subject.startswith("【督促】令和2年度実績見込み照会") for m in mailoutbox)
+
+        # Closing, confirmed, freezes the 資料 as it stands.
+        secretariat.get_by_role("link", name="締め切る…").click()
+        assert "回答を提出していない市町: 山口市、防府市、美祢市、山陽小野田市、津和野町。" in (
+            secretariat.locator("main").inner_text()
+        )
+        secretariat.get_by_role("button", name="締め切る").click()
+        secretariat.wait_for_url(f"**/staff/rounds/{round_.pk}/")
+        at_close = cells(formats.render(overview_from_db(live_r2), "xlsx"))
+
+        # An edit after the close is refused, and nothing changes.
+        ube.goto(live_server.url + "/staff/")
+        article = ube.locator(f"#activity-{changed.pk}")
+        article.get_by_label("■ 中止").check()
+        article.get_by_role("button", name="保存").click()
+        refusal = ube.locator("main").get_by_text("を締め切ったため、変更できません。")
+        refusal.first.wait_for()
+        assert Activity.objects.get(pk=changed.pk).status == "done"
+
+        # The snapshot downloads, equal to the 資料 at the close.
+        with secretariat.expect_download() as download:
+            secretariat.get_by_role("link", name="資料 (xlsx)").click()
+        with open(download.value.path(), "rb") as handle:
+            saved = cells(handle.read())
+        assert saved == at_close
+        assert saved[0][0] == "令和2年度連携事業概要及び実績見込み"
+    finally:
+        for page in (secretariat, ube, hagi):
+            page.context.close()
