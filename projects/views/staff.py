@@ -295,7 +295,7 @@ def history(request):
     scope = Scope.of(request)
     changes = (
         scope.changes()
-        .select_related("user", "project", "activity")
+        .select_related("user", "project", "activity", "fiscal_year")
         .order_by("-changed_at", "-id")
         .distinct()[:HISTORY_PAGE]
     )

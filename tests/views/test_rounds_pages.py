@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from projects.models import Activity, FiscalYear, Round
-from projects.services import rounds, years
-from tests.support.html import page_text, text_of
+from projects.services import editing, rounds, years
+from tests.support.html import inner_html, page_text, text_of
 from tests.support.rounds import open_r2_round
 from tests.support.staff import activity_of, client_for
 
@@ -221,3 +221,36 @@ def test_the_admin_history_reads_as_sentences(users, r2):
     created = client.get("/admin/projects/change/?field=created").content.decode()
     assert "実績項目を追加: △" in created
     assert "old_value" not in created
+
+
+def test_a_closed_round_is_compared_with_the_round_before_it(users, r2, round_):
+    rounds.close_round(user=users["jimukyoku"], round_=round_)
+    second = rounds.open_round(
+        user=users["jimukyoku"],
+        fiscal_year=r2,
+        title="令和2年度実績照会",
+        deadline=round_.deadline,
+    )
+    activity = activity_of(r2, 28)
+    editing.update_activity(
+        user=users["ube"],
+        activity=activity,
+        status="done",
+        text=activity.text,
+        details=activity.details,
+        expected_version=activity.version,
+    )
+    client = client_for(users["jimukyoku"])
+    url = f"/staff/rounds/{second.pk}/"
+    assert (
+        "両方の照会を締め切って資料を保存している必要があります。"
+        in client.get(url).content.decode()
+    )
+    rounds.close_round(user=users["jimukyoku"], round_=second)
+    html = client.get(url).content.decode()
+    comparison = page_text(inner_html(html, "round-comparison"))
+    assert comparison.startswith("前回の照会との比較 令和2年度実績見込み照会")
+    assert "● 実施済み 4 5 ○ 実施中 59 58 △ 実施予定 18 18 ■ 中止 7 7" in comparison
+    assert comparison.endswith(
+        f"変わった項目 1・追加 0・削除 0 28 次世代の人材育成: ○{activity.text} → ●{activity.text}"
+    )
