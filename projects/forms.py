@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from projects.models import Activity, Status
+from projects.models import Activity, FiscalYear, Status
 from projects.reports.history import changes_since, conflict_message
 from projects.table import notation
 
@@ -227,3 +227,40 @@ class MunicipalityFilterForm(forms.Form):
         self.fields["municipality"].choices = [("", "すべての市町")] + [
             (m.slug, m.name) for m in municipalities
         ]
+
+
+class RoundForm(forms.Form):
+    """The secretariat's new reporting round (照会)."""
+
+    fiscal_year = forms.ModelChoiceField(label="年度", queryset=None, empty_label=None)
+    title = forms.CharField(label="件名", max_length=200, help_text="例: 令和2年度実績見込み照会")
+    deadline = forms.DateField(
+        label="締切日",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "日付が正しくありません (例: 2021-02-10)。"},
+    )
+    message = forms.CharField(
+        label="依頼文",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="メールと回答のページに載せます。",
+    )
+    municipalities = forms.ModelMultipleChoiceField(
+        label="照会する市町",
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "照会する市町を選んでください。"},
+    )
+
+    def __init__(self, *args, years=(), municipalities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].queryset = FiscalYear.objects.filter(
+            pk__in=[fy.pk for fy in years]
+        ).order_by("-year")
+        self.fields["fiscal_year"].label_from_instance = lambda fy: fy.label
+        self.fields["municipalities"].queryset = municipalities
+        if not self.is_bound:
+            self.initial.setdefault("municipalities", list(municipalities))
+            if years:
+                self.initial.setdefault("fiscal_year", years[0].pk)
+                self.initial.setdefault("title", f"{years[0].label}実績見込み照会")

@@ -1,8 +1,20 @@
 """Who may write what: the secretariat everything, municipal staff the activities of the rows that
 concern their municipality (a row's own 関係市町, or its project's where the row names none).
 
-Every write path (admin, staff page, imports) asks these functions on the server.
+Every write path (admin, staff page, imports) asks these functions on the server. A year can
+also be closed to staff: while its latest reporting round (照会) is closed, and once the
+secretariat has locked it (its 資料 is final); the secretariat may still write.
 """
+
+NOT_ALLOWED = "この実績項目を変更する権限がありません (担当の市町が関係市町に入っていない行です)。"
+ROUND_CLOSED = (
+    "{year}は照会「{title}」を締め切ったため、変更できません。"
+    "変更が必要なときは事務局に連絡してください (事務局が照会を再開すると変更できます)。"
+)
+YEAR_LOCKED = (
+    "{year}の資料は確定しているため、変更できません。"
+    "変更が必要なときは事務局に連絡してください (事務局が確定を解除すると変更できます)。"
+)
 
 
 def is_secretariat(user) -> bool:
@@ -22,16 +34,47 @@ def municipality_of(user):
     return profile.municipality if profile else None
 
 
-def can_edit_row(user, row) -> bool:
-    """Whether the user may change, add or remove the activities of this row."""
+def year_refusal(user, fiscal_year) -> str:
+    """Why the user may not change the year's activities now, or "" when they may: staff may
+    not while the year's latest round is closed or once the year is locked."""
+    if is_secretariat(user):
+        return ""
+    return year_closure(fiscal_year)
+
+
+def year_closure(fiscal_year) -> str:
+    """Why the year is closed to staff ("" while it is open to them)."""
+    if fiscal_year is None:
+        return ""
+    if fiscal_year.locked:
+        return YEAR_LOCKED.format(year=fiscal_year.label)
+    latest = fiscal_year.rounds.order_by("-opened_at", "-id").first()
+    if latest is not None and not latest.is_open:
+        return ROUND_CLOSED.format(year=fiscal_year.label, title=latest.title)
+    return ""
+
+
+def row_refusal(user, row) -> str:
+    """Why the user may not change, add or remove the activities of this row ("" if they may)."""
     from projects.models import ProjectRow
 
     if is_secretariat(user):
-        return True
+        return ""
     municipality = municipality_of(user)
     if municipality is None:
-        return False
-    return ProjectRow.objects.concerning(municipality).filter(pk=row.pk).exists()
+        return NOT_ALLOWED
+    if not ProjectRow.objects.concerning(municipality).filter(pk=row.pk).exists():
+        return NOT_ALLOWED
+    return year_refusal(user, row.project.fiscal_year)
+
+
+def can_edit_row(user, row) -> bool:
+    """Whether the user may change, add or remove the activities of this row."""
+    return not row_refusal(user, row)
+
+
+def activity_refusal(user, activity) -> str:
+    return row_refusal(user, activity.row)
 
 
 def can_edit_activity(user, activity) -> bool:

@@ -1,10 +1,11 @@
 """URL routes of the app: the public pages, the staff page 「実績の更新」 (login required), and the
-fiscal-year lifecycle (the secretariat's 「年度の管理」 and the public comparison of two years)."""
+fiscal-year lifecycle (the secretariat's 「年度の管理」 with its import versions, and the public
+comparison of two years), and the reporting rounds (照会) under /staff/rounds/."""
 
 from django.urls import path
 from django.views.decorators.gzip import gzip_page
 
-from .views import calendar, public, staff, years
+from .views import calendar, imports, public, rounds, staff, years
 
 app_name = "projects"
 
@@ -42,6 +43,22 @@ staff_patterns = [
     path("staff/export/<str:kind>.<str:fmt>", staff.export, name="staff_export"),
 ]
 
+round_patterns = [
+    path("staff/rounds/", rounds.round_list, name="rounds"),
+    path("staff/rounds/new/", rounds.round_new, name="round_new"),
+    path("staff/rounds/<int:pk>/", rounds.round_detail, name="round"),
+    path("staff/rounds/<int:pk>/answer/", rounds.answer, name="round_answer"),
+    path("staff/rounds/<int:pk>/submit/", rounds.submit, name="round_submit"),
+    path("staff/rounds/<int:pk>/remind/", rounds.remind, name="round_remind"),
+    path("staff/rounds/<int:pk>/close/", rounds.close, name="round_close"),
+    path("staff/rounds/<int:pk>/reopen/", rounds.reopen, name="round_reopen"),
+    path(
+        "staff/rounds/<int:pk>/snapshots/<int:snapshot>.<str:fmt>",
+        rounds.snapshot_file,
+        name="round_snapshot",
+    ),
+]
+
 year_patterns = [
     path("years/", years.year_list, name="years"),
     path("years/compare/", years.compare, name="year_compare"),
@@ -51,6 +68,11 @@ year_patterns = [
     path("years/<int:year>/unpublish/", years.unpublish, name="year_unpublish"),
     path("years/<int:year>/current/", years.make_current, name="year_current"),
     path("years/<int:year>/export/", years.export_as_of, name="year_export"),
+    path("years/<int:year>/lock/", years.lock, name="year_lock"),
+    path("years/<int:year>/unlock/", years.unlock, name="year_unlock"),
+    path("years/<int:year>/imports/", imports.version_list, name="import_versions"),
+    path("years/imports/<int:pk>/file", imports.version_file, name="import_version_file"),
+    path("years/imports/<int:pk>/undo/", imports.undo, name="import_undo"),
 ]
 
-urlpatterns = public_patterns + staff_patterns + year_patterns
+urlpatterns = public_patterns + staff_patterns + round_patterns + year_patterns

@@ -3,6 +3,7 @@ model permissions. The secretariat writes everything; staff with a municipality 
 hierarchy and write their municipality's activities."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html_join
 
@@ -63,9 +64,15 @@ def history_html(changes):
 
 
 def refuse_conflicts(request, view, *args, **kwargs):
-    """A save that lost a race is rolled back and reported, never applied over the other."""
+    """A save that lost a race, or that the year no longer allows, is rolled back and
+    reported, never applied."""
     try:
         return view(request, *args, **kwargs)
     except editing.EditConflict as conflict:
         messages.error(request, str(conflict))
+        return HttpResponseRedirect(request.get_full_path())
+    except PermissionDenied as refused:
+        if request.method != "POST" or not str(refused):
+            raise  # the admin's own refusal to show a page
+        messages.error(request, str(refused))  # a save the year no longer allows
         return HttpResponseRedirect(request.get_full_path())

@@ -6,17 +6,26 @@ from django.contrib.auth.admin import UserAdmin
 
 from projects import permissions
 from projects.models import Change, StaffProfile
+from projects.reports.history import describe
 
 from .access import SecretariatOnly, scoped_to_municipality
 
 
 @admin.register(Change)
 class ChangeAdmin(admin.ModelAdmin):
-    list_display = ("changed_at", "user", "source", "field", "old_value", "new_value", "project")
+    """The history, read-only, each change as a sentence (「状況: ● 実施済み → ○ 実施中」)."""
+
+    list_display = ("changed_at", "user", "source", "sentence", "project", "fiscal_year")
     list_filter = ("fiscal_year", "source", "field")
-    list_select_related = ("user", "project", "fiscal_year")
+    list_select_related = ("user", "project", "fiscal_year", "activity")
     search_fields = ("old_value", "new_value", "project__name", "user__username")
     date_hierarchy = "changed_at"
+    fields = ("changed_at", "user", "source", "fiscal_year", "project", "activity", "sentence")
+    readonly_fields = fields
+
+    @admin.display(description="変更")
+    def sentence(self, change):
+        return describe(change)
 
     def has_module_permission(self, request):
         return permissions.is_portal_staff(request.user)

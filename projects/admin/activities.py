@@ -3,6 +3,7 @@ service (history, stale versions refused); flat CSV/XLSX exports, no flat import
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from import_export.admin import ExportMixin
@@ -171,7 +172,7 @@ class ActivityAdmin(ExportMixin, admin.ModelAdmin):
                     expected_version=activity.version,
                     source=ChangeSource.ADMIN,
                 )
-            except editing.EditConflict:
+            except (editing.EditConflict, PermissionDenied):  # stale, or the year is closed
                 skipped.append(activity.text[:20])
                 continue
             done += bool(changes)
@@ -179,7 +180,8 @@ class ActivityAdmin(ExportMixin, admin.ModelAdmin):
         if skipped:
             self.message_user(
                 request,
-                "同時に他の人が更新したため変更しなかった項目: " + "、".join(skipped),
+                "同時に他の人が更新したか、締め切られた年度のため変更しなかった項目: "
+                + "、".join(skipped),
                 messages.WARNING,
             )
 

@@ -2,18 +2,39 @@
 
 FiscalYear → Strategy (取組) → Measure (施策) → Project (事業) → ProjectRow (one row of the table,
 with its 事業の概要) → Activity (one line of the results cell) → Event (a date parsed from the
-text); Change records every edit; StaffProfile gives a user their role.
+text); Change records every edit; StaffProfile gives a user their role; Round (照会) asks the
+towns for their results; ImportVersion keeps each import so that it can be undone.
 """
 
 from .accounts import PendingUpload, StaffProfile
 from .activities import Activity, Event, Precision, Status, events_for, export_marker, status_glyph
 from .area import Area, Municipality
 from .history import Change, ChangeSource
+from .rounds import (
+    AnswerWay,
+    MailKind,
+    Round,
+    RoundAnswer,
+    RoundMail,
+    RoundSnapshot,
+    RoundStatus,
+    RoundTown,
+)
 from .table import Measure, Project, ProjectRow, Strategy
+from .versions import ImportVersion
 from .years import FiscalYear
 
 __all__ = [
     "Activity",
+    "AnswerWay",
+    "ImportVersion",
+    "MailKind",
+    "Round",
+    "RoundAnswer",
+    "RoundMail",
+    "RoundSnapshot",
+    "RoundStatus",
+    "RoundTown",
     "Area",
     "Change",
     "ChangeSource",

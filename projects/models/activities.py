@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.table.dates import parse_events
-from projects.table.notation import CANONICAL_MARKERS, LOOKALIKES, find_tags
+from projects.table.notation import CANONICAL_MARKERS, export_marker, find_tags
 
 
 class Status(models.TextChoices):
@@ -24,19 +24,11 @@ class Status(models.TextChoices):
         return CANONICAL_MARKERS[self.value]
 
 
-def export_marker(status: str | None, marker: str) -> str:
-    """The marker as written in the source while it still matches the status, else the glyph."""
-    if status is None:
-        return ""
-    canonical = CANONICAL_MARKERS[status]
-    raw = marker.strip(" \u3000")
-    if LOOKALIKES.get(raw, raw) == canonical:
-        return marker
-    return canonical
-
-
 def status_glyph(status: str | None) -> str:
     return CANONICAL_MARKERS.get(status or "", "")
+
+
+__all__ = ["Activity", "Event", "Precision", "Status", "events_for", "export_marker"]
 
 
 class ActivityQuerySet(models.QuerySet):

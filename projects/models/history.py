@@ -1,5 +1,7 @@
 """The history of changes: who changed which field of what, when, from where, old → new."""
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +98,26 @@ class Change(models.Model):
             old_value=as_text(old),
             new_value=as_text(new),
         )
+
+
+def deleted_activity_value(activity, change_ids=()) -> str:
+    """What a deletion records besides the line (the old value): the activity's place, values,
+    creation time and its recorded changes, as JSON in the new value. The table as of an
+    earlier date puts the activity back from it (the changes lose their link to a deleted
+    activity, so their ids are kept here)."""
+    return json.dumps(
+        {
+            "row": activity.row_id,
+            "order": activity.order,
+            "status": activity.status,
+            "marker": activity.marker,
+            "text": activity.text,
+            "details": list(activity.details),
+            "created_at": activity.created_at.isoformat(),
+            "changes": list(change_ids),
+        },
+        ensure_ascii=False,
+    )
 
 
 def as_text(value) -> str:

@@ -22,6 +22,13 @@ class FiscalYearQuerySet(models.QuerySet):
         """The year staff are updating: the latest one, published or still a draft (None if none)."""
         return self.order_by("-year").first()
 
+    def for_staff(self) -> list:
+        """The years the staff page offers, newest first: the working year and every earlier one
+        not yet locked (in February and March the results of year N are still being written
+        while the draft of N+1 exists)."""
+        years = list(self.order_by("-year"))
+        return [fy for i, fy in enumerate(years) if i == 0 or not fy.locked]
+
 
 class FiscalYear(models.Model):
     year = models.PositiveSmallIntegerField(
@@ -36,6 +43,11 @@ class FiscalYear(models.Model):
     has_municipality_column = models.BooleanField(_("関係市町の列あり"), default=False)
     published = models.BooleanField(_("公開"), default=False)
     is_current = models.BooleanField(_("現在の年度"), default=False)
+    locked = models.BooleanField(
+        _("確定"),
+        default=False,
+        help_text=_("資料が確定した年度。担当者は変更できず、実績の更新の年度の選択にも出ません"),
+    )
     imported_at = models.DateTimeField(_("最終取込日時"), null=True, blank=True)
     source_filename = models.CharField(_("取込ファイル名"), max_length=255, blank=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)

@@ -14,19 +14,37 @@ FIELD_LABELS = {
     "status": "状況",
     "text": "内容",
     "details": "詳細行",
-    "created": "追加",
-    "deleted": "削除",
     "number": "番号",
     "name": "事業名",
     "measure": "施策",
     "order": "順序",
     "municipalities": "関係市町",
     "summary": "事業の概要",
-    "published": "公開",
-    "is_current": "現在の年度",
 }
-BOOLEANS = {"true": "はい", "false": "いいえ", "True": "はい", "False": "いいえ"}
-YEAR_SWITCHES = ("published", "is_current", "rollover")
+# Creations and deletions: what was added or removed, by level ("created"/"deleted" are an
+# activity's, for its history on the staff page).
+ITEM_EVENTS = {
+    "created": "実績項目を追加",
+    "deleted": "実績項目を削除",
+    "project_created": "事業を追加",
+    "project_deleted": "事業を削除",
+    "row_created": "事業の行を追加",
+    "row_deleted": "事業の行を削除",
+    "measure_created": "施策を追加",
+    "measure_deleted": "施策を削除",
+    "strategy_created": "取組を追加",
+    "strategy_deleted": "取組を削除",
+}
+YEAR_SWITCHES = (
+    "published",
+    "is_current",
+    "rollover",
+    "locked",
+    "round_opened",
+    "round_closed",
+    "round_reopened",
+    "import_undone",
+)
 
 
 def status_display(value: str | None) -> str:
@@ -36,23 +54,24 @@ def status_display(value: str | None) -> str:
 
 
 def value_display(field: str, value: str) -> str:
-    """A recorded value as people read it: statuses as glyph and words."""
+    """A recorded value as people read it: statuses as glyph and words, lines side by side."""
     if field == "status":
         return status_display(value or None)
-    if field in ("published", "is_current"):
-        return BOOLEANS.get(value, value)
-    return value if value else "(なし)"
+    if not value:
+        return "(なし)"
+    return " ".join(value.splitlines())
 
 
 def describe(change: Change) -> str:
-    """What the change did, in words: 「状況: ○ 実施中 → ● 実施済み」, 「公開」."""
+    """What the change did, as a sentence: 「状況: ○ 実施中 → ● 実施済み」,
+    「実績項目を追加: △報告会の開催(2月頃)」, 「令和3年度を令和2年度から作成」."""
     if change.field in YEAR_SWITCHES:
         return describe_year_switch(change)
+    if change.field in ITEM_EVENTS:
+        deleted = change.field.endswith("deleted")
+        what = change.old_value if deleted else change.new_value
+        return f"{ITEM_EVENTS[change.field]}: {value_display('', what)}"
     label = FIELD_LABELS.get(change.field, change.field)
-    if change.field == "created":
-        return f"{label}: {change.new_value}"
-    if change.field == "deleted":
-        return f"{label}: {change.old_value}"
     old = value_display(change.field, change.old_value)
     new = value_display(change.field, change.new_value)
     return f"{label}: {old} → {new}"
@@ -60,11 +79,22 @@ def describe(change: Change) -> str:
 
 def describe_year_switch(change: Change) -> str:
     on = change.new_value == "true"
+    if change.field == "rollover":
+        return (
+            f"{fiscal_year_label(int(change.new_value))}を"
+            f"{fiscal_year_label(int(change.old_value))}から作成"
+        )
+    year = change.fiscal_year.label
     if change.field == "published":
-        return "公開" if on else "非公開に変更"
+        return f"{year}を公開" if on else f"{year}を非公開に変更"
     if change.field == "is_current":
-        return "現在の年度に設定" if on else "現在の年度を解除"
-    return f"{fiscal_year_label(int(change.old_value))}から作成"
+        return f"{year}を現在の年度に設定" if on else f"{year}を現在の年度から解除"
+    if change.field == "locked":
+        return f"{year}の資料を確定" if on else f"{year}の資料の確定を解除"
+    if change.field == "import_undone":
+        return f"{year}の取込「{change.old_value}」を取り消し"
+    verb = {"round_opened": "開始", "round_closed": "締切", "round_reopened": "再開"}[change.field]
+    return f"{year}の照会「{change.new_value}」を{verb}"
 
 
 def who(change: Change) -> str:

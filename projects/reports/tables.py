@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import copy
 import datetime
+import json
 from collections import defaultdict
 
+from django.db.models import Min
 from django.utils import timezone
 
 from projects.models import (
     Activity,
     Change,
+    ChangeSource,
     FiscalYear,
     Measure,
     Municipality,
@@ -35,13 +38,23 @@ from projects.table.model import (
     RowData,
     StrategyData,
 )
+from projects.table.notation import classify_line
 
 
-def overview_from_db(fiscal_year: FiscalYear, *, projects=None, activity_filter=None) -> Overview:
+def overview_from_db(
+    fiscal_year: FiscalYear,
+    *,
+    projects=None,
+    activity_filter=None,
+    restored=None,
+    former_names=None,
+) -> Overview:
     """Build the year's table; ``projects`` (a queryset) limits it to some projects,
     ``activity_filter`` (a callable taking and returning an Activity, or None to drop it)
-    rewrites activities (used for as-of-date exports). Reads plain values, not model
-    instances, where it can: a 9,000-activity year is read in a fraction of a second."""
+    rewrites activities, ``restored`` ({row id: [Activity]}) puts back activities deleted since
+    and ``former_names`` ({project id: (number, name)}) names projects as they were (the three
+    are used for as-of-date exports). Reads plain values, not model instances, where it can: a
+    9,000-activity year is read in a fraction of a second."""
     partial = projects is not None
     projects = Project.objects.filter(fiscal_year=fiscal_year) if projects is None else projects
     project_ids = projects.values("id")
@@ -50,6 +63,7 @@ def overview_from_db(fiscal_year: FiscalYear, *, projects=None, activity_filter=
     for pk, measure_id, number, name in projects.order_by("order").values_list(
         "id", "measure_id", "number", "name"
     ):
+        number, name = (former_names or {}).get(pk, (number, name))
         datas[pk] = ProjectData(number, name, municipalities=[])
         by_measure[measure_id].append(datas[pk])
     for pk, municipality in (
@@ -66,8 +80,9 @@ def overview_from_db(fiscal_year: FiscalYear, *, projects=None, activity_filter=
     ):
         rows[pk] = RowData(summary)
         datas[project_id].rows.append(rows[pk])
-    for row_id, activity in activity_data(project_ids, activity_filter):
-        rows[row_id].activities.append(activity)
+    for row_id, activity in activity_data(project_ids, activity_filter, restored or {}):
+        if row_id in rows:
+            rows[row_id].activities.append(activity)
     return Overview(
         fiscal_year=fiscal_year.year,
         title=fiscal_year.title,
@@ -83,18 +98,25 @@ def overview_from_db(fiscal_year: FiscalYear, *, projects=None, activity_filter=
     )
 
 
-def activity_data(project_ids, activity_filter):
-    """(row id, ActivityData) in table order."""
+def activity_data(project_ids, activity_filter, restored):
+    """(row id, ActivityData) in table order; ``restored`` activities take their recorded
+    place (before the one that holds the same order now)."""
     activities = Activity.objects.filter(row__project__in=project_ids).order_by("row_id", "order")
-    if activity_filter is None:
+    if activity_filter is None and not restored:
         for row_id, status, marker, text, details in activities.values_list(
             "row_id", "status", "marker", "text", "details"
         ):
             yield row_id, ActivityData(status, text, export_marker(status, marker), list(details))
         return
+    by_row = defaultdict(list)
     for activity in activities:
-        activity = activity_filter(activity)
+        activity = activity_filter(activity) if activity_filter else activity
         if activity is not None:
+            by_row[activity.row_id].append((activity.order, 1, activity))
+    for row_id, extra in restored.items():
+        by_row[row_id].extend((a.order, 0, a) for a in extra)
+    for row_id in sorted(by_row):
+        for _, _, activity in sorted(by_row[row_id], key=lambda t: t[:2]):
             yield (
                 activity.row_id,
                 ActivityData(
@@ -147,38 +169,172 @@ def _restore(activity: Activity, field_name: str, old: str) -> None:
         activity.details = old.split("\n") if old else []
 
 
+class AsOfRefused(Exception):
+    """No truthful table can be given for that day; the message says from when one can."""
+
+
+def history_start(fiscal_year: FiscalYear):
+    """The first moment the portal knows the year's content: its earliest project or recorded
+    change. Before it nothing is recorded (the year did not exist yet, or was imported before
+    the history was kept), so no table as of an earlier day can be told. None: no project."""
+    first_project = fiscal_year.projects.aggregate(first=Min("created_at"))["first"]
+    if first_project is None:
+        return None
+    first_change = fiscal_year.changes.aggregate(first=Min("changed_at"))["first"]
+    return min(first_project, first_change or first_project)
+
+
+def check_as_of(fiscal_year: FiscalYear, day: datetime.date) -> None:
+    """Raise AsOfRefused when the history cannot answer for the end of ``day``."""
+    start = history_start(fiscal_year)
+    if start is None:
+        raise AsOfRefused(f"{fiscal_year.label}にはまだ事業がないため、資料を作れません。")
+    if end_of_day(day) <= start:
+        first = timezone.localdate(start).isoformat()
+        raise AsOfRefused(
+            f"{day.isoformat()} 時点の資料は作れません。{fiscal_year.label}の記録は {first} から"
+            f"始まり、それより前の内容は分かりません。{first} 以降の日付を指定してください。"
+        )
+
+
 def overview_as_of(fiscal_year: FiscalYear, day: datetime.date) -> Overview:
     """The year's table as it stood at the end of ``day``.
 
     Each activity's status, text and details are put back to the value before the first change
-    recorded after that day; activities and projects created after it are left out. Activities
-    deleted since and project names are not restored (their history is not kept in this form).
+    recorded after that day; activities and projects created after it are left out, activities
+    deleted since come back at their place, and projects renamed or renumbered since carry
+    their former name and number. Raises AsOfRefused for a day before the history begins.
     """
+    check_as_of(fiscal_year, day)
     cutoff = end_of_day(day)
-    earliest: dict[tuple[int, str], str] = {}
-    changes = (
-        Change.objects.filter(
-            fiscal_year=fiscal_year,
-            activity__isnull=False,
-            field__in=("status", "text", "details"),
-            changed_at__gte=cutoff,
-        )
+    later = list(
+        Change.objects.filter(fiscal_year=fiscal_year, changed_at__gte=cutoff)
         .order_by("changed_at", "id")
-        .values_list("activity_id", "field", "old_value")
+        .values_list("id", "activity_id", "project_id", "field", "old_value", "new_value", "source")
     )
-    for activity_id, field_name, old in changes:
-        earliest.setdefault((activity_id, field_name), old)
+    earliest: dict[tuple[int, str], str] = {}
+    for _, activity_id, _, field_name, old, _, _ in later:
+        if activity_id is not None and field_name in ACTIVITY_FIELDS:
+            earliest.setdefault((activity_id, field_name), old)
 
     def as_it_stood(activity: Activity) -> Activity | None:
         if activity.created_at >= cutoff:
             return None
         restored = copy.copy(activity)
-        for field_name in ("status", "text", "details"):
+        for field_name in ACTIVITY_FIELDS:
             if (activity.pk, field_name) in earliest:
                 _restore(restored, field_name, earliest[activity.pk, field_name])
         return restored
 
     projects = fiscal_year.projects.filter(created_at__lt=cutoff)
-    overview = overview_from_db(fiscal_year, projects=projects, activity_filter=as_it_stood)
+    overview = overview_from_db(
+        fiscal_year,
+        projects=projects,
+        activity_filter=as_it_stood,
+        restored=deleted_since(fiscal_year, later, cutoff),
+        former_names=former_names(fiscal_year, later),
+    )
     overview.title = f"{overview.title}（{wareki(day)}現在）"
     return overview
+
+
+ACTIVITY_FIELDS = ("status", "text", "details")
+
+
+def deleted_since(fiscal_year, later, cutoff) -> dict[int, list[Activity]]:
+    """The activities deleted after the cutoff that existed before it, as they stood then, by
+    row: each deletion records the activity's place, values and recorded changes
+    (``deleted_activity_value``); one without that record goes to the end of its project's
+    first row."""
+    restored: dict[int, list[Activity]] = defaultdict(list)
+    deletions = [c for c in later if c[3] == "deleted" and c[1] is None and c[2] is not None]
+    if not deletions:
+        return restored
+    first_rows = dict(
+        ProjectRow.objects.filter(project__fiscal_year=fiscal_year, order=0).values_list(
+            "project_id", "pk"
+        )
+    )
+    row_ids = set(
+        ProjectRow.objects.filter(project__fiscal_year=fiscal_year).values_list("pk", flat=True)
+    )
+    for _, _, project_id, _, old, new, _ in deletions:
+        record = read_deleted_value(old, new)
+        if not record:
+            continue
+        created = record.get("created_at")
+        if created and datetime.datetime.fromisoformat(created) >= cutoff:
+            continue
+        row_id = record.get("row")
+        if row_id not in row_ids:
+            row_id, record["order"] = first_rows.get(project_id), 10**9
+        if row_id is None:
+            continue
+        activity = Activity(
+            row_id=row_id,
+            order=record.get("order", 10**9),
+            status=record.get("status"),
+            marker=record.get("marker", ""),
+            text=record.get("text", ""),
+            details=list(record.get("details", [])),
+        )
+        own = set(record.get("changes", []))
+        done = set()
+        for change_id, _, _, field_name, value, _, _ in later:  # oldest first
+            if change_id in own and field_name in ACTIVITY_FIELDS and field_name not in done:
+                done.add(field_name)
+                _restore(activity, field_name, value)
+        restored[row_id].append(activity)
+    return restored
+
+
+def read_deleted_value(old: str, new: str) -> dict:
+    """What a deletion recorded: the JSON of ``deleted_activity_value`` in the new value, or
+    else only the line in the old value (marker, text, then the detail lines); {} when it is
+    not an activity's."""
+    try:
+        record = json.loads(new) if new else {}
+    except ValueError:
+        record = {}
+    if isinstance(record, dict) and "text" in record:
+        return record
+    first, *details = old.split("\n") if old else [""]
+    line = classify_line(first)
+    if line.status is None:  # not recognisably an activity (another level's deletion)
+        return {}
+    return {"status": line.status, "marker": line.marker, "text": line.text, "details": details}
+
+
+def former_names(fiscal_year, later) -> dict[int, tuple[int | None, str]]:
+    """{project id: (number, name)} for projects renamed or renumbered after the cutoff. An
+    import records the label (「2 起業・創業支援」) under ``name``; the admin records the name
+    and the number each in its own field."""
+    current = {
+        pk: (number, name)
+        for pk, number, name in fiscal_year.projects.values_list("pk", "number", "name")
+    }
+    former: dict[int, list] = {}
+    seen = set()
+    for _, activity_id, project_id, field_name, old, _, source in later:
+        if activity_id is not None or project_id not in current:
+            continue
+        if field_name not in ("name", "number") or (project_id, field_name) in seen:
+            continue
+        seen.add((project_id, field_name))
+        number, name = former.setdefault(project_id, list(current[project_id]))
+        if field_name == "number":
+            number = int(old) if old.isdigit() else None
+        elif source == ChangeSource.IMPORT:
+            number, name = split_label(old)
+        else:
+            name = old
+        former[project_id] = [number, name]
+    return {pk: tuple(v) for pk, v in former.items()}
+
+
+def split_label(label: str) -> tuple[int | None, str]:
+    """「2 起業・創業支援」 → (2, 「起業・創業支援」); a label without a number is the name."""
+    head, _, rest = label.partition(" ")
+    if head.isascii() and head.isdigit():
+        return int(head), rest
+    return None, label

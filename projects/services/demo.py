@@ -28,6 +28,7 @@ def create_demo_accounts(*, password: str) -> list[str]:
     for username, label, municipality in demo_accounts():
         user, _ = User.objects.get_or_create(username=username)
         user.first_name, user.is_staff, user.is_active = label, True, True
+        user.email = f"{username}@example.jp"  # the round's mail (console backend in a demo)
         user.set_password(password)
         user.save()
         StaffProfile.objects.update_or_create(

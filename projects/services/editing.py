@@ -19,11 +19,12 @@ from django.utils import timezone
 from projects import cache as public_cache
 from projects import permissions
 from projects.models import Activity, Change, ChangeSource, Event, Project, ProjectRow, events_for
+from projects.models.history import deleted_activity_value
 from projects.reports.history import changes_since, conflict_message
 from projects.table.notation import find_tags
 
 PROJECT_FIELDS = ("number", "name", "measure", "order")
-NOT_ALLOWED = "この実績項目を変更する権限がありません (担当の市町が関係市町に入っていない行です)。"
+NOT_ALLOWED = permissions.NOT_ALLOWED
 
 
 class EditConflict(Exception):
@@ -36,8 +37,10 @@ class EditConflict(Exception):
 
 
 def require_permission(user, row: ProjectRow) -> None:
-    if not permissions.can_edit_row(user, row):
-        raise PermissionDenied(NOT_ALLOWED)
+    """The user's right to the row, and the year still open to them (``permissions``)."""
+    refusal = permissions.row_refusal(user, row)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 def activity_line(activity: Activity) -> str:
@@ -169,7 +172,7 @@ def remove_activity(
         at=timezone.now(),
         field="deleted",
         old=activity_line(current),
-        new="",
+        new=deleted_activity_value(current, current.changes.values_list("pk", flat=True)),
     )
     change.save()
     current.delete()

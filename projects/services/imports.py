@@ -15,12 +15,14 @@ from django.conf import settings
 from django.db import transaction
 
 from projects import cache as public_cache
-from projects.models import Area, Municipality
+from projects import permissions
+from projects.models import Area, FiscalYear, Municipality
 from projects.table.files import WorkbookError, check_file
 from projects.table.members import ALL_MUNICIPALITIES_WORDS
 from projects.table.model import Overview, Problem
 from projects.table.reader import read_overview
 
+from . import versions
 from .import_writer import ActivityDiff, ImportWriter
 
 logger = logging.getLogger(__name__)
@@ -111,7 +113,9 @@ def read_workbook(source, *, year: int | None = None, progress=None) -> Overview
         "retired": {m.name: years.get(m.pk, set()) for m in retired},
     }
     try:
-        return read_overview(source, year=year, progress=progress, **members, **limits)
+        overview = read_overview(source, year=year, progress=progress, **members, **limits)
+        overview.source_file = versions.file_bytes(source)  # kept with the version
+        return overview
     except WorkbookError:
         raise
     except Exception as exc:  # a hostile or damaged file can fail deep inside the XML reader
@@ -138,8 +142,15 @@ def import_overview(
         warnings=list(overview.warnings),
         errors=list(overview.errors),
     )
+    if user is not None and (
+        closed := permissions.year_refusal(
+            user, FiscalYear.objects.filter(year=overview.fiscal_year).first()
+        )
+    ):
+        result.errors.append(Problem(closed, sheet=overview.sheet, code="year_closed"))
     if result.errors:
         raise ImportRefused(result)
+    before = None if dry_run else versions.state_before(overview.fiscal_year)
     writer = ImportWriter(overview, result, user, editable_project_ids)
     writer.run(filename)
     if result.errors:
@@ -149,4 +160,5 @@ def import_overview(
         transaction.set_rollback(True)
     else:
         transaction.on_commit(public_cache.bump)  # bulk writes send no signals
+        versions.record(overview, result, before=before, user=user, filename=filename)
     return result

@@ -94,19 +94,36 @@ def roll_over(
     measures = _copy_structure(source, target)
     projects = _copy_projects(source, target, measures)
     rows = _copy_rows(projects)
-    _copy_activities(source, rows, set(keep_activity_ids), reset_kept_status, result)
+    activities = _copy_activities(source, rows, set(keep_activity_ids), reset_kept_status, result)
     result.projects = len(projects)
-    Change.record(
-        fiscal_year=target,
-        user=user,
-        at=timezone.now(),
-        source=ChangeSource.ROLLOVER,
-        field="rollover",
-        old=source.year,
-        new=year,
-    ).save()
+    _record_creations(target, user, source.year, list(projects.values()), activities)
     public_cache.bump_on_commit()  # the copies were bulk-created, without signals
     return result
+
+
+def _record_creations(target, user, source_year: int, projects, activities) -> None:
+    """The new year's own history starts with its creation: the year, then each project and
+    activity it was made with (one query)."""
+
+    def record(**kwargs):
+        return Change.record(
+            fiscal_year=target, user=user, at=now, source=ChangeSource.ROLLOVER, **kwargs
+        )
+
+    now = timezone.now()
+    changes = [record(field="rollover", old=source_year, new=target.year)]
+    changes += [record(project=p, field="project_created", old="", new=str(p)) for p in projects]
+    changes += [
+        record(
+            project=a.row.project_id,
+            activity=a,
+            field="created",
+            old="",
+            new="\n".join([a.line(), *a.details]),
+        )
+        for a in activities
+    ]
+    Change.objects.bulk_create(changes)
 
 
 def _copy_structure(source, target) -> dict[int, Measure]:
@@ -192,7 +209,7 @@ def _copy_rows(projects) -> dict[int, ProjectRow]:
     return {old.pk: new for old, new in zip(rows, copies, strict=True)}
 
 
-def _copy_activities(source, rows, keep: set[int], reset_kept_status, result) -> None:
+def _copy_activities(source, rows, keep: set[int], reset_kept_status, result) -> list[Activity]:
     year, now = source.year, timezone.now()
     copies = []
     for a in Activity.objects.for_year(source).order_by("pk"):
@@ -220,6 +237,7 @@ def _copy_activities(source, rows, keep: set[int], reset_kept_status, result) ->
     Activity.objects.bulk_create(copies)
     Event.objects.bulk_create([e for a in copies for e in events_for(a, year + 1)])
     result.activities = len(copies)
+    return copies
 
 
 # ---------------------------------------------------------------------------- publishing
@@ -295,3 +313,34 @@ def make_current(*, fiscal_year: FiscalYear, user=None) -> str:
     _set_current(fiscal_year, user, changes)
     Change.objects.bulk_create(changes)
     return f"{fiscal_year.label}を現在の年度にしました。"
+
+
+# ---------------------------------------------------------------------------- locking
+
+
+@transaction.atomic
+def lock(*, fiscal_year: FiscalYear, user=None) -> str:
+    """The year's 資料 is final: staff can no longer change it (``permissions.year_refusal``)
+    and the staff page no longer offers it."""
+    if fiscal_year.locked:
+        return f"{fiscal_year.label}の資料は既に確定しています。"
+    open_round = fiscal_year.rounds.open().first()
+    if open_round is not None:
+        raise LifecycleRefused(
+            f"{fiscal_year.label}の照会「{open_round.title}」が受付中です。"
+            "照会を締め切ってから確定してください。"
+        )
+    fiscal_year.locked = True
+    fiscal_year.save(update_fields=["locked", "updated_at"])
+    _record(fiscal_year, user, "locked", False, True).save()
+    return f"{fiscal_year.label}の資料を確定しました。担当者はこの年度の実績項目を変更できません。"
+
+
+@transaction.atomic
+def unlock(*, fiscal_year: FiscalYear, user=None) -> str:
+    if not fiscal_year.locked:
+        return f"{fiscal_year.label}の資料は確定していません。"
+    fiscal_year.locked = False
+    fiscal_year.save(update_fields=["locked", "updated_at"])
+    _record(fiscal_year, user, "locked", True, False).save()
+    return f"{fiscal_year.label}の資料の確定を解除しました。担当者は再び変更できます。"

@@ -134,6 +134,8 @@ class Overview:
     sheet: str = ""
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # The workbook's bytes as read, kept with the import's version (b"" when not from a file).
+    source_file: bytes = field(default=b"", repr=False, compare=False)
 
     def measures(self):
         return [m for s in self.strategies for m in s.measures]

@@ -41,6 +41,17 @@ _TAG_RX = re.compile("【(" + "|".join(TAGS) + ")】")
 _LINE_BREAK_RX = re.compile(r"\r\n|\r|\n")
 
 
+def export_marker(status: str | None, marker: str) -> str:
+    """The marker as written in the source while it still matches the status, else the glyph."""
+    if status is None:
+        return ""
+    canonical = CANONICAL_MARKERS[status]
+    raw = marker.strip(" \u3000")
+    if LOOKALIKES.get(raw, raw) == canonical:
+        return marker
+    return canonical
+
+
 def parse_legend(text: str) -> dict[str, str]:
     """Return ``{status: wording}`` for the markers a header's legend defines, in written order.
 

@@ -23,6 +23,7 @@ from projects import permissions
 from projects.forms import ActivityForm, MunicipalityFilterForm, NewActivityForm
 from projects.models import Activity, Change, FiscalYear, Municipality, Project, ProjectRow
 from projects.reports.history import history_line
+from projects.reports.rounds import open_rounds_for
 from projects.reports.tables import overview_from_db
 from projects.resources import ActivityResource
 from projects.services import editing
@@ -64,6 +65,8 @@ class Scope:
     municipality: Municipality | None
     secretariat: bool
 
+    years: list[FiscalYear] = field(default_factory=list)
+
     @classmethod
     def of(cls, request) -> Scope:
         secretariat = permissions.is_secretariat(request.user)
@@ -72,13 +75,18 @@ class Scope:
             municipality = Municipality.objects.filter(slug=code).first() if code else None
         else:
             municipality = permissions.municipality_of(request.user)
-        return cls(FiscalYear.objects.working(), municipality, secretariat)
+        years = FiscalYear.objects.for_staff()  # the working year first, then unlocked ones
+        chosen = next((fy for fy in years if str(fy.year) == request.GET.get("year")), None)
+        return cls(chosen or (years[0] if years else None), municipality, secretariat, years)
 
     @property
     def query(self) -> str:
+        params = {}
         if self.secretariat and self.municipality:
-            return urlencode({"municipality": self.municipality.slug})
-        return ""
+            params["municipality"] = self.municipality.slug
+        if self.years and self.fiscal_year != self.years[0]:
+            params["year"] = self.fiscal_year.year
+        return urlencode(params)
 
     def projects(self):
         if self.fiscal_year is None:
@@ -181,6 +189,8 @@ def render_page(request, scope: Scope, *, bound=None, status=200) -> HttpRespons
         "filter_form": filter_form,
         "saved": int(saved) if saved.isascii() and saved.isdigit() else None,
         "query": scope.query,
+        "rounds": open_rounds_for(request.user),
+        "year_closure": permissions.year_closure(scope.fiscal_year),
     }
     return render(request, "projects/staff/activity_list.html", context, status=status)
 
@@ -199,8 +209,8 @@ def activity_or_404(pk) -> Activity:
 def activity_update(request, pk):
     scope = Scope.of(request)
     activity = activity_or_404(pk)
-    if not permissions.can_edit_activity(request.user, activity):
-        return forbidden(request, editing.NOT_ALLOWED)
+    if refusal := permissions.activity_refusal(request.user, activity):
+        return forbidden(request, refusal)
     form = ActivityForm(request.POST, activity=activity)
     if not form.is_valid():
         return render_page(request, scope, bound={("activity", pk): form}, status=400)
@@ -237,9 +247,9 @@ def conflict_page(request, scope, form, conflict) -> HttpResponse:
 @staff_only
 def activity_add(request, pk):
     scope = Scope.of(request)
-    row = get_object_or_404(ProjectRow.objects.select_related("project"), pk=pk)
-    if not permissions.can_edit_row(request.user, row):
-        return forbidden(request, editing.NOT_ALLOWED)
+    row = get_object_or_404(ProjectRow.objects.select_related("project__fiscal_year"), pk=pk)
+    if refusal := permissions.row_refusal(request.user, row):
+        return forbidden(request, refusal)
     form = NewActivityForm(request.POST, row=row)
     if not form.is_valid():
         return render_page(request, scope, bound={("row", pk): form}, status=400)
@@ -258,8 +268,8 @@ def activity_add(request, pk):
 def activity_delete(request, pk):
     scope = Scope.of(request)
     activity = activity_or_404(pk)
-    if not permissions.can_edit_activity(request.user, activity):
-        return forbidden(request, editing.NOT_ALLOWED)
+    if refusal := permissions.activity_refusal(request.user, activity):
+        return forbidden(request, refusal)
     error = ""
     if request.method == "POST":
         version = request.POST.get("version", "")
@@ -285,7 +295,7 @@ def history(request):
     scope = Scope.of(request)
     changes = (
         scope.changes()
-        .select_related("user", "project", "activity")
+        .select_related("user", "project", "activity", "fiscal_year")
         .order_by("-changed_at", "-id")
         .distinct()[:HISTORY_PAGE]
     )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from projects import permissions
 from projects.models import Activity, Change, FiscalYear
 from projects.reports.history import YEAR_SWITCHES, describe
-from projects.reports.tables import overview_as_of
+from projects.reports.tables import AsOfRefused, overview_as_of
 from projects.reports.years import compare_years, comparison_csv_rows
 from projects.services import years as year_service
 from projects.table.formats import filename
@@ -153,9 +153,73 @@ def _switch(action):
     return view
 
 
+def _confirmed(action, *, title, lines, button):
+    """A switch that is done only from its confirmation page: a GET (or a POST without
+    ``confirm``) shows what it will do; the page's button posts ``confirm``."""
+
+    @secretariat_only
+    def view(request, year):
+        fiscal_year = get_object_or_404(FiscalYear, year=year)
+        if request.method == "POST" and request.POST.get("confirm") == "yes":
+            try:
+                messages.success(request, action(fiscal_year=fiscal_year, user=request.user))
+            except year_service.LifecycleRefused as exc:
+                messages.error(request, str(exc))
+            return redirect("projects:years")
+        context = {
+            "fiscal_year": fiscal_year,
+            "title": title.format(year=fiscal_year.label),
+            "lines": [line.format(year=fiscal_year.label) for line in lines(fiscal_year)],
+            "button": button.format(year=fiscal_year.label),
+        }
+        return render(request, "projects/years/confirm.html", context)
+
+    return view
+
+
 publish = _switch(year_service.publish)
-unpublish = _switch(year_service.unpublish)
 make_current = _switch(year_service.make_current)
+
+
+def _unpublish_lines(fiscal_year):
+    lines = [
+        "{year}を非公開にします。市民のページから{year}が消え、その URL は見つからなくなります。"
+    ]
+    if fiscal_year.is_current:
+        successor = (
+            FiscalYear.objects.published().exclude(pk=fiscal_year.pk).order_by("-year").first()
+        )
+        lines.append(
+            f"{{year}}は現在の年度です。現在の年度は{successor.label}に移ります。"
+            if successor
+            else "{year}は現在の年度です。ほかに公開中の年度がないため、トップページに年度がなくなります。"
+        )
+    return lines
+
+
+unpublish = _confirmed(
+    year_service.unpublish,
+    title="{year}の非公開",
+    lines=_unpublish_lines,
+    button="{year}を非公開にする",
+)
+lock = _confirmed(
+    year_service.lock,
+    title="{year}の資料の確定",
+    lines=lambda fy: [
+        "{year}の資料を確定します。",
+        "担当者は{year}の実績項目を変更できなくなり、実績の更新でも{year}を選べなくなります"
+        " (担当者による取込も受け付けません)。事務局はこれまでどおり変更できます。",
+        "確定はこのページからいつでも解除でき、確定と解除は記録に残ります。",
+    ],
+    button="{year}の資料を確定する",
+)
+unlock = _confirmed(
+    year_service.unlock,
+    title="{year}の資料の確定の解除",
+    lines=lambda fy: ["{year}の資料の確定を解除し、担当者が再び変更できるようにします。"],
+    button="{year}の確定を解除する",
+)
 
 
 @secretariat_only
@@ -167,7 +231,11 @@ def export_as_of(request, year):
         messages.error(request, "出力する時点: " + " ".join(form.errors["as_of"]))
         return redirect("projects:years")
     day = form.cleaned_data["as_of"]
-    overview = overview_as_of(fiscal_year, day)
+    try:
+        overview = overview_as_of(fiscal_year, day)
+    except AsOfRefused as exc:
+        messages.error(request, f"出力する時点: {exc}")
+        return redirect("projects:years")
     name = filename(overview, "xlsx", f"-as-of-{day.isoformat()}")
     return attachment(render_export(overview, "xlsx"), "xlsx", name)
 
@@ -176,8 +244,13 @@ def export_as_of(request, year):
 
 
 def _compared_years(request) -> tuple[list[FiscalYear], FiscalYear | None, FiscalYear | None]:
-    """Published years, and the two asked for (default: the latest two). 404 for any other."""
-    years = list(FiscalYear.objects.published().order_by("-year"))
+    """Published years (every year, drafts too, for the secretariat: a draft is checked
+    against the year before it is published), and the two asked for (default: the latest two).
+    404 for any other."""
+    years = FiscalYear.objects.order_by("-year")
+    if not permissions.is_secretariat(request.user):
+        years = years.published()
+    years = list(years)
     by_year = {str(fy.year): fy for fy in years}
     chosen = []
     for name, default in (("a", 1), ("b", 0)):

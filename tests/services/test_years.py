@@ -77,7 +77,7 @@ def test_roll_over_creates_an_unpublished_draft(rolled, r2):
     )
     assert Strategy.objects.filter(fiscal_year=r3).count() == 3
     assert Measure.objects.filter(strategy__fiscal_year=r3).count() == 16
-    change = Change.objects.get(fiscal_year=r3)
+    change = Change.objects.get(fiscal_year=r3, field="rollover")
     assert (change.source, change.field, change.old_value, change.new_value, change.user) == (
         "rollover",
         "rollover",
@@ -85,6 +85,13 @@ def test_roll_over_creates_an_unpublished_draft(rolled, r2):
         "2021",
         user,
     )
+    # Every project and activity it was made with is recorded as created, by the roll-over.
+    created = Change.objects.filter(fiscal_year=r3).exclude(field="rollover")
+    assert set(created.values_list("source", "user")) == {("rollover", user.pk)}
+    assert created.filter(field="project_created").count() == 29
+    assert created.filter(field="created").count() == 80
+    first = created.filter(field="project_created").order_by("project__order").first()
+    assert (first.project.number, first.new_value) == (1, "1 山口県中央連携都市圏域ビジョンの推進")
 
 
 def test_roll_over_links_every_project_with_its_municipalities(rolled, r2):

@@ -1,5 +1,6 @@
 """The secretariat's page 「年度の管理」 and the public year comparison."""
 
+import datetime
 import io
 
 import openpyxl
@@ -42,7 +43,9 @@ def test_years_page_lists_years_and_actions(secretariat):
     assert "<h1>年度の管理</h1>" in html
     assert '<span class="public">公開中</span> <span class="current">現在の年度</span>' in html
     assert "令和2年度連携事業概要及び実績見込み — 事業 29・実績項目 89" in html
-    assert "令和2年度を非公開にする</button>" in html
+    assert 'href="/years/2020/unpublish/">令和2年度を非公開にする…</a>' in html
+    assert 'href="/years/2020/lock/">令和2年度の資料を確定する…</a>' in html
+    assert 'href="/years/2020/imports/">取込の記録</a>' in html
     assert "現在の年度にする</button>" not in html
     assert 'href="/years/2020/rollover/">次年度の作成 (令和3年度)</a>' in html
     assert 'action="/years/2020/export/"' in html
@@ -77,7 +80,7 @@ def test_rollover_creates_the_draft(secretariat, r2):
     assert not r3.published
     kept = Activity.objects.for_year(r3).get(text="サイクルイベントの開催")
     assert (kept.status, kept.previous) == ("planned", cycle)
-    assert Change.objects.get(fiscal_year=r3).user.username == "jimukyoku"
+    assert Change.objects.get(fiscal_year=r3, field="rollover").user.username == "jimukyoku"
 
     again = secretariat.get("/years/2020/rollover/")
     assert again["Location"] == "/years/"
@@ -85,7 +88,7 @@ def test_rollover_creates_the_draft(secretariat, r2):
     html = secretariat.get("/years/").content.decode()
     assert "次年度の作成 (令和3年度)" not in html
     assert "次年度の作成 (令和4年度)" in html
-    assert "令和3年度: 令和2年度から作成 (jimukyoku)" in html
+    assert "令和3年度を令和2年度から作成 (jimukyoku)" in html
 
 
 def test_publishing_through_the_page(secretariat, r2):
@@ -101,21 +104,28 @@ def test_publishing_through_the_page(secretariat, r2):
     assert messages_of(response)[-1] == "令和3年度を公開しました。"
     response = secretariat.post("/years/2021/current/")
     assert messages_of(response)[-1] == "令和3年度を現在の年度にしました。"
-    response = secretariat.post("/years/2021/unpublish/")
+    confirmation = secretariat.post("/years/2021/unpublish/")  # without the confirmation
+    assert confirmation.status_code == 200
+    assert "令和3年度は現在の年度です。現在の年度は令和2年度に移ります。" in page_text(
+        confirmation.content.decode()
+    )
+    assert FiscalYear.objects.get(year=2021).published
+    response = secretariat.post("/years/2021/unpublish/", {"confirm": "yes"})
     assert messages_of(response)[-1] == "令和3年度を非公開にしました。現在の年度は令和2年度です。"
     html = secretariat.get("/years/").content.decode()
     for line in (
-        "令和3年度: 非公開に変更 (jimukyoku)",
-        "令和3年度: 現在の年度に設定 (jimukyoku)",
-        "令和3年度: 公開 (jimukyoku)",
-        "令和2年度: 現在の年度を解除 (jimukyoku)",
-        "令和2年度: 公開</li>",  # by load_demo, without a user
+        "令和3年度を非公開に変更 (jimukyoku)",
+        "令和3年度を現在の年度に設定 (jimukyoku)",
+        "令和3年度を公開 (jimukyoku)",
+        "令和2年度を現在の年度から解除 (jimukyoku)",
+        "令和2年度を公開</li>",  # by load_demo, without a user
     ):
         assert line in html
     assert secretariat.post("/years/2030/publish/").status_code == 404
 
 
 def test_export_as_of_a_date(secretariat, r2):
+    r2.projects.update(created_at=datetime.datetime(2020, 4, 1, tzinfo=datetime.UTC))
     response = secretariat.get("/years/2020/export/?as_of=2021-01-31")
     assert response.status_code == 200
     assert response["Content-Disposition"] == (

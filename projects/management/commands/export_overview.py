@@ -6,7 +6,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.models import FiscalYear
-from projects.reports.tables import overview_as_of, overview_from_db
+from projects.reports.tables import AsOfRefused, overview_as_of, overview_from_db
 from projects.table.formats import CONTENT_TYPES, filename, render
 
 
@@ -18,7 +18,6 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=sorted(CONTENT_TYPES), default="xlsx")
         parser.add_argument(
             "--as-of",
-            type=as_of_date,
             help="この日の終わり時点の内容で出力する (例: 2022-01-31)。表題に「（令和4年1月31日現在）」を付けます",
         )
         parser.add_argument(
@@ -28,6 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, year, format, output, as_of=None, **options):
+        as_of = as_of_date(as_of) if as_of is not None else None
         try:
             fiscal_year = FiscalYear.objects.get(year=year)
         except FiscalYear.DoesNotExist as exc:
@@ -37,7 +37,10 @@ class Command(BaseCommand):
         if as_of is None:
             overview = overview_from_db(fiscal_year)
         else:
-            overview = overview_as_of(fiscal_year, as_of)
+            try:
+                overview = overview_as_of(fiscal_year, as_of)
+            except AsOfRefused as exc:
+                raise CommandError(str(exc)) from exc
         data = render(overview, format)
         if output == "-":
             sys.stdout.buffer.write(data)
@@ -53,7 +56,12 @@ class Command(BaseCommand):
 
 
 def as_of_date(value: str) -> datetime.date:
+    """Checked here, not as the option's type: argparse would let a CommandError raised there
+    escape as a traceback."""
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(f"--as-of は YYYY-MM-DD の形式で指定してください: {value}") from exc
+        day = datetime.date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or day >= datetime.date.max or len(value) != 10:
+        raise CommandError(f"--as-of は YYYY-MM-DD の形式で指定してください: {value}")
+    return day
