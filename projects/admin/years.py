@@ -9,8 +9,7 @@ from django.urls import path
 from projects import permissions
 from projects.models import FiscalYear, Measure, Municipality, Strategy
 from projects.reports.tables import overview_from_db
-from projects.table import formats
-from projects.views.downloads import attachment
+from projects.views.downloads import overview_file
 
 from . import uploads
 from .access import SecretariatWrites
@@ -41,11 +40,18 @@ class FiscalYearAdmin(SecretariatWrites, admin.ModelAdmin):
                 "upload/<int:pk>/", view(views.preview), name="projects_fiscalyear_upload_preview"
             ),
             path("<int:pk>/export/", view(self.export_view), name="projects_fiscalyear_export"),
+            path(
+                "<int:pk>/export.pdf",
+                view(self.export_view),
+                {"fmt": "pdf"},
+                name="projects_fiscalyear_export_pdf",
+            ),
             *super().get_urls(),
         ]
 
-    def export_view(self, request, pk):
-        """The 資料 xlsx of the year, or of one municipality's projects (staff: their own)."""
+    def export_view(self, request, pk, fmt="xlsx"):
+        """The 資料 (xlsx, or the PDF for the meeting) of the year, or of one municipality's
+        projects (staff: their own)."""
         fiscal_year = get_object_or_404(FiscalYear, pk=pk)
         if not permissions.is_portal_staff(request.user):
             return HttpResponse("出力する権限がありません。", status=403)
@@ -57,9 +63,7 @@ class FiscalYearAdmin(SecretariatWrites, admin.ModelAdmin):
         if municipality is not None:
             projects = fiscal_year.projects.for_municipality(municipality)
         overview = overview_from_db(fiscal_year, projects=projects)
-        suffix = f"-{municipality.slug}" if municipality else ""
-        name = formats.filename(overview, "xlsx", suffix)
-        return attachment(formats.render(overview, "xlsx"), "xlsx", name)
+        return overview_file(overview, fmt, f"-{municipality.slug}" if municipality else "")
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra = {"municipalities": Municipality.objects.all(), **(extra_context or {})}

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from projects import cache as public_cache
 from projects.models import Area, Municipality
-from projects.table.files import WorkbookError, check_file
+from projects.table.files import WorkbookError, check_file, unreadable
 from projects.table.members import ALL_MUNICIPALITIES_WORDS
 from projects.table.model import Overview, Problem
 from projects.table.reader import read_overview
@@ -111,9 +111,7 @@ def read_workbook(source, *, year: int | None = None, progress=None) -> Overview
         raise
     except Exception as exc:  # a hostile or damaged file can fail deep inside the XML reader
         logger.info("unreadable workbook: %r", exc)
-        raise WorkbookError(
-            [Problem(f"Excel ブックとして読めません ({type(exc).__name__})。", code="unreadable")]
-        ) from exc
+        raise unreadable(exc, str(getattr(source, "name", source))) from exc
 
 
 @transaction.atomic

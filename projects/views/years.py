@@ -21,10 +21,8 @@ from projects.reports.history import YEAR_SWITCHES, describe
 from projects.reports.tables import overview_as_of
 from projects.reports.years import compare_years, comparison_csv_rows
 from projects.services import years as year_service
-from projects.table.formats import filename
-from projects.table.formats import render as render_export
 
-from .downloads import attachment, csv_response
+from .downloads import csv_response, overview_file
 
 NOT_SECRETARIAT = "年度の管理は事務局だけが行えます。"
 
@@ -160,7 +158,8 @@ make_current = _switch(year_service.make_current)
 
 @secretariat_only
 def export_as_of(request, year):
-    """The year's 資料 xlsx as it stood at the end of the day given."""
+    """The year's 資料 (xlsx, or the PDF with ``format=pdf``) as it stood at the end of the day
+    given."""
     fiscal_year = get_object_or_404(FiscalYear, year=year)
     form = AsOfForm(request.GET)
     if not form.is_valid():
@@ -168,8 +167,8 @@ def export_as_of(request, year):
         return redirect("projects:years")
     day = form.cleaned_data["as_of"]
     overview = overview_as_of(fiscal_year, day)
-    name = filename(overview, "xlsx", f"-as-of-{day.isoformat()}")
-    return attachment(render_export(overview, "xlsx"), "xlsx", name)
+    fmt = "pdf" if request.GET.get("format") == "pdf" else "xlsx"
+    return overview_file(overview, fmt, f"-as-of-{day.isoformat()}")
 
 
 # ---------------------------------------------------------------------------- public

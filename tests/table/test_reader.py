@@ -139,10 +139,13 @@ def test_every_error_reported_in_one_run(tmp_path):
 
 
 def test_marker_the_legend_does_not_define(tmp_path):
+    """A legend that leaves a status undefined is itself an error, and so is each line that
+    uses the undefined marker."""
     header = "事業の実績見込み\n(●は実施済み、○は実施中、△は実施予定)"
     ov = read(build(tmp_path / "l.xlsx", Sheet(small_rows(), results_header=header)))
     assert messages(ov.errors) == [
-        "シート「資料1-2」 セル F5 事業「2 起業・創業支援」: 2 行目の記号「■」は凡例にありません: ■交流会の実施"
+        "シート「資料1-2」 セル F2: 凡例に「■」の定義がありません (● ○ △ ■ のそれぞれの意味を書いてください)。",
+        "シート「資料1-2」 セル F5 事業「2 起業・創業支援」: 2 行目の記号「■」は凡例にありません: ■交流会の実施",
     ]
 
 
@@ -203,8 +206,10 @@ def test_damaged_workbook_is_refused(tmp_path):
         z.writestr("xl/workbook.xml", "not xml at all")
     with pytest.raises(WorkbookError) as info:
         read(path)
-    assert info.value.problems[0].code == "unreadable"
-    assert str(info.value.problems[0]).startswith("Excel ブックとして読めません (")
+    assert info.value.problems[0].code == "damaged"
+    assert messages(info.value.problems) == [
+        "ブックが壊れているため読めません: broken.xlsx。Excel で開けるか確かめ、保存し直してください。"
+    ]
 
 
 def test_oversized_file_is_refused(r2_path):
@@ -277,7 +282,8 @@ def test_legend_on_its_own_row_under_the_header(tmp_path):
     assert ov.results_header == "事業の実績\n(●は実施済み、○は実施中、△は実施予定)"
     assert ov.warnings[0].code == "unmarked"
     assert messages(ov.errors) == [
-        "シート「資料1-2」 セル F5 事業「2 起業・創業支援」: 2 行目の記号「■」は凡例にありません: ■交流会の実施"
+        "シート「資料1-2」 セル F3: 凡例に「■」の定義がありません (● ○ △ ■ のそれぞれの意味を書いてください)。",
+        "シート「資料1-2」 セル F5 事業「2 起業・創業支援」: 2 行目の記号「■」は凡例にありません: ■交流会の実施",
     ]
 
 
