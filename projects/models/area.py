@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from projects.table.members import ALL_MUNICIPALITIES_WORDS, Members
+
 
 def lg_code_check_digit(first_five: str) -> int:
     """The check digit of a 全国地方公共団体コード: (11 − Σ dᵢ·(6−i) mod 11) mod 10."""
@@ -34,6 +36,13 @@ class AreaQuerySet(models.QuerySet):
     def current(self):
         """The area this portal serves (there is one), or None before it is set up."""
         return self.order_by("pk").first()
+
+    def members(self) -> Members:
+        """The names a 関係市町 cell may use, in the area's order, and the area's words for all
+        of them (「全市町」)."""
+        area = self.current()
+        words = tuple(area.all_words) if area and area.all_words else ALL_MUNICIPALITIES_WORDS
+        return Members(tuple(Municipality.objects.values_list("name", flat=True)), words)
 
 
 class Area(models.Model):

@@ -168,7 +168,7 @@ def municipality_detail(request, slug):
         projects = list(
             Project.objects.filter(fiscal_year=fy)
             .for_municipality(municipality)
-            .with_counted_status_counts()
+            .with_counted_status_counts(municipality)
             .order_by("order")
         )
         counts = {}
