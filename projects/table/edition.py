@@ -82,6 +82,7 @@ class EditionReader:
             band=self.span_of_row("band", "strategy"),
             policy=self.span_of_row("policy", "measure"),
             heading_rows=any(m.kind == "heading" for m in self.marks),
+            policy_strategy=self.policy_strategy(),
             newline=self.newline(),
             number_as_text=self.number_as_text(),
         )
@@ -164,6 +165,17 @@ class EditionReader:
         end = self.merges.get((mark.row, col))
         return [col, end[1] if end else col]
 
+    def policy_strategy(self) -> bool:
+        """Whether a policy-field row that does not start its strategy repeats the strategy."""
+        col, seen = self.columns["strategy"], set()
+        for mark in self.marks:
+            starts = id(mark.strategy) not in seen and mark.kind != "band"
+            if mark.kind != "band":
+                seen.add(id(mark.strategy))
+            if mark.kind == "policy" and not starts:
+                return self.value(mark.row, col) not in (None, "")
+        return False
+
     def newline(self) -> str:
         col = self.columns["results"]
         for mark in (m for m in self.marks if m.kind == "data"):
@@ -185,18 +197,26 @@ class EditionReader:
         return False
 
     def read_breaks(self, layout: Layout, first: int) -> None:
-        starts: dict[int, int] = {}
+        """Each manual break as the mark it comes before and how many of the unread rows just
+        before that mark stand above it; breaks before every strategy but the first (each at
+        the same place) become the rule, so that a strategy added later gets one too."""
+        found = []
+        for after in sorted(set(self.setup.row_breaks)):
+            index = next((i for i, m in enumerate(self.marks) if m.row > after), None)
+            if after + 1 < first or index is None:
+                continue
+            above = self.marks[index - 1].row if index else first - 1
+            found.append((self.marks[index], max(after - above, 0)))
+        starts = {}
         for mark in self.marks:
-            starts.setdefault(mark.strategy.number, mark.row)
-        breaks = set(self.setup.row_breaks)
+            starts.setdefault(mark.strategy.number, mark)
         later = list(starts.values())[1:]
-        layout.breaks_each_strategy = bool(later) and all(r - 1 in breaks for r in later)
-        if layout.breaks_each_strategy:
-            breaks -= {r - 1 for r in later}
-        for after in sorted(breaks):
-            mark = next((m for m in self.marks if m.row > after), None)
-            if after + 1 >= first and mark is not None:
-                layout.breaks.append(anchor(mark))
+        before_strategy = {id(mark): skip for mark, skip in found if mark in later}
+        skips = {before_strategy.get(id(mark)) for mark in later}
+        if later and None not in skips and len(skips) == 1:
+            layout.breaks_each_strategy, layout.break_skip = True, skips.pop()
+            found = [(mark, skip) for mark, skip in found if id(mark) not in before_strategy]
+        layout.breaks = [{"before": anchor(mark), "skip": skip} for mark, skip in found]
 
     def read_extras(self, layout: Layout, first: int, last: int) -> None:
         """Rows inside the table the reader did not read (blank rows, notes), attached to what

@@ -72,7 +72,7 @@ class GridBuilder:
         self.extras = defaultdict(list)
         for extra in layout.extras:
             self.extras[tuple(extra["before"])].append(extra["cells"])
-        self.break_anchors = {tuple(a) for a in layout.breaks}
+        self.break_anchors = {tuple(b["before"]): b.get("skip", 0) for b in layout.breaks}
 
     def build(self) -> Grid:
         self.head()
@@ -136,12 +136,17 @@ class GridBuilder:
 
     def before(self, anchor: list, *, starts_strategy: bool = False, first: bool = False):
         """A page break and the edition's own rows that stood before this part of the table."""
-        grid, key = self.grid, tuple(anchor)
-        started = len(grid.rows) >= grid.body
-        each = starts_strategy and self.layout.breaks_each_strategy and not first
-        if started and (each or key in self.break_anchors):
-            grid.breaks.append(len(grid.rows))
-        for cells in self.extras.pop(key, []):
+        grid, key, layout = self.grid, tuple(anchor), self.layout
+        skip = self.break_anchors.get(key)
+        if skip is None and starts_strategy and layout.breaks_each_strategy and not first:
+            skip = layout.break_skip
+        rows = self.extras.pop(key, [])
+        for number, cells in enumerate([*rows, None]):
+            if number == min(skip if skip is not None else -1, len(rows)):
+                if len(grid.rows) >= grid.body:
+                    grid.breaks.append(len(grid.rows))
+            if cells is None:
+                break
             row = grid.add_row(["note"] * grid.width)
             for col, value in cells:
                 grid.set(row, col, value)
@@ -170,17 +175,22 @@ class GridBuilder:
         start = len(grid.rows) + 1
         if layout.heading_rows:
             grid.add_row(self.data_kinds)
-        segments, policy = [start], ""
+        segments, policy, policy_rows = [start], "", []
         for measure in strategy.measures:
             if measure.policy_field and measure.policy_field != policy:
                 policy = measure.policy_field
                 segments += self.policy_row(strategy, policy)
+                policy_rows.append(len(grid.rows))
             self.measure(measure)
         if len(grid.rows) < start:
             grid.add_row(self.data_kinds)
         for begin, end in zip(segments[::2], [*segments[1::2], len(grid.rows)], strict=True):
             if end >= begin:
                 self.span("strategy", begin, end, strategy.heading)
+        col = layout.column("strategy")
+        if layout.policy_strategy and layout.mode("strategy") == "first" and col:
+            for row in policy_rows:
+                grid.set(row, col, strategy.heading)
 
     def policy_row(self, strategy: StrategyData, policy: str) -> list[int]:
         """Write a policy-field row; a policy row merged over the strategy's column splits
@@ -236,11 +246,11 @@ def build_grid(overview: Overview) -> Grid:
     return GridBuilder(overview).build()
 
 
-def row_heights(grid: Grid) -> list[float]:
+def row_heights(grid: Grid) -> list[float | None]:
     """Row heights in points: the edition's own for the rows above the table, else what fits
     each row's wrapped text, as the secretariat sets them by hand (14.5 pt a line of 10 pt
     text, plus 4): spreadsheet programs do not grow rows on opening a file, and a clipped cell
-    would print clipped."""
+    would print clipped. None (the sheet's default) for rows of notes, which do not wrap."""
     spans, covered = {}, set()
     for first_row, first_col, last_row, last_col in grid.merges:
         spans[first_row, first_col] = (last_row, last_col)
@@ -251,15 +261,18 @@ def row_heights(grid: Grid) -> list[float]:
             if (r, c) != (first_row, first_col)
         )
     widths = [grid.widths.get(c, COLUMN_WIDTHS.get(c, 8.43)) for c in range(1, grid.width + 1)]
-    heights = []
+    heights: list[float | None] = []
     for number, row in enumerate(grid.rows, start=1):
         if number in grid.heights:
             heights.append(grid.heights[number])
             continue
+        if all(kind == "note" for _, kind in row):
+            heights.append(None)
+            continue
         lines = 1
-        for col, (value, _) in enumerate(row, start=1):
+        for col, (value, kind) in enumerate(row, start=1):
             last_row, last_col = spans.get((number, col), (number, col))
-            if value is None or (number, col) in covered or last_row > number:
+            if value is None or kind == "note" or (number, col) in covered or last_row > number:
                 continue
             lines = max(lines, wrapped_lines(str(value), sum(widths[col - 1 : last_col])))
         height = LINE_POINTS * lines + ROW_PADDING_POINTS

@@ -8,10 +8,11 @@ the print set-up (paper, orientation, fit, margins, print titles, manual page br
 footer). ``edition.read_layout`` builds a ``Layout`` from a workbook, ``grid.build_grid`` lays a
 table out in it; the portal keeps it as JSON on the fiscal year (``to_json`` / ``from_json``).
 
-Page breaks and rows the table does not explain are *anchored* to what follows them (a
-strategy, a policy field, a project's row, or the end), so that they stay in place when
+Page breaks and rows the table does not explain (a blank row, a note) are *anchored* to what
+follows them — a strategy, a policy field or a project's row — so that they stay in place when
 projects are added or removed: ``["strategy", 2]``, ``["policy", 3, "(2) …"]``,
-``["row", "7 広域観光連携", 0]``, ``["end"]``.
+``["row", "7 広域観光連携", 0]``. A break also says how many of the unexplained rows before its
+anchor stand above it (``skip``).
 """
 
 from __future__ import annotations
@@ -70,10 +71,12 @@ class Layout:
     band: list[int] | None = None  # [first col, last col] of the band rows; None: no band rows
     policy: list[int] | None = None  # [first col, last col] of the policy-field rows
     heading_rows: bool = False  # each strategy's heading on a row of its own
+    policy_strategy: bool = False  # the strategy written again on each policy-field row
     newline: str = "\n"  # between the lines of a results cell
     number_as_text: bool = False
     breaks_each_strategy: bool = False  # a new page before every strategy but the first
-    breaks: list[list] = field(default_factory=list)  # other manual breaks: before these anchors
+    break_skip: int = 0  # … after this many of the rows the reader did not read before it
+    breaks: list[dict] = field(default_factory=list)  # other manual breaks {"before", "skip"}
     extras: list[dict] = field(default_factory=list)  # {"before": anchor, "cells": [[col, value]]}
     tail: list[dict] = field(default_factory=list)  # {"offset": n, "cells": [[col, value]]}
     tail_merges: list[list[int]] = field(default_factory=list)  # rows counted from the table's end

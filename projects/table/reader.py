@@ -118,13 +118,13 @@ class TableReader(RowCells):
         self.members = members or Members()
         self.overview = Overview(sheet=sheet)
         self.marks: list[Mark] = []
-        self.rows = self.checked(rows)
         self.year_override = year
         self.strategy: StrategyData | None = None
         self.measure: MeasureData | None = None
         self.project: ProjectData | None = None
         self.policy_field = ""
         self.pending_band = ""
+        self.rows = self.checked(rows)
 
     def problem(
         self, kind: str, message: str, *, col: int | None = None, row: int = 0, code: str = ""

@@ -109,7 +109,10 @@ def sheet_data(grid: Grid, style_ids: dict[str, int]) -> bytes:
     ids = {kind: style_ids[STYLE_OF_KIND.get(kind, "cell")] for row in grid.rows for _, kind in row}
     parts = ["<sheetData>"]
     for number, (row, height) in enumerate(zip(grid.rows, row_heights(grid), strict=True), start=1):
-        parts.append(f'<row r="{number}" ht="{height:g}" customHeight="1">')
+        if height is None:
+            parts.append(f'<row r="{number}">')
+        else:
+            parts.append(f'<row r="{number}" ht="{height:g}" customHeight="1">')
         parts.extend(
             cell_xml(f"{letter}{number}", value, ids[kind])
             for letter, (value, kind) in zip(letters, row, strict=True)
@@ -166,7 +169,8 @@ def setup_page(sheet, grid: Grid, layout: Layout):
             setattr(sheet.page_setup, name, value)
         except (TypeError, ValueError):
             continue
-    sheet.sheet_properties.pageSetUpPr.fitToPage = bool(settings.get("fit_to_page"))
+    if settings.get("fit_to_page"):
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
     for name, value in settings.get("margins", {}).items():
         if hasattr(sheet.page_margins, name):
             setattr(sheet.page_margins, name, float(value))

@@ -377,3 +377,26 @@ def test_a_name_outside_the_area_is_an_error_with_its_cell(tmp_path):
     assert messages(ov.errors) == [
         "シート「資料1-2」 セル G5 事業「2 起業・創業支援」: 関係市町「北九州市」は圏域の市町ではありません。"
     ]
+
+
+def test_legend_in_the_other_word_order_is_read_as_written(tmp_path):
+    header = "事業の実績\n（実施済みは●、実施中は○、実施予定は△、中止は■）"
+    ov = read(build(tmp_path / "o.xlsx", Sheet(small_rows(), results_header=header)))
+    assert ov.legend == {
+        "done": "実施済み",
+        "in_progress": "実施中",
+        "planned": "実施予定",
+        "cancelled": "中止",
+    }
+    assert ov.results_header == header
+    assert [w.code for w in ov.warnings] == ["unmarked", "number_only"]
+    assert ov.errors == []
+
+
+def test_a_marker_defined_twice_is_a_located_error(tmp_path):
+    header = "事業の実績見込み\n(●は実施済み、○は実施中、△は実施予定、■中止、■延期)"
+    ov = read(build(tmp_path / "d.xlsx", Sheet(small_rows(), results_header=header)))
+    assert messages(ov.errors) == [
+        "シート「資料1-2」 セル F2: 凡例で「■」が 2 回定義されています (「■中止」と「■延期」)。"
+    ]
+    assert ov.legend["cancelled"] == "中止"
