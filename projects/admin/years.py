@@ -5,10 +5,12 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.html import format_html_join
 
 from projects import permissions
 from projects.models import FiscalYear, Measure, Municipality, Strategy
 from projects.reports.tables import overview_from_db
+from projects.table.layout import describe
 from projects.views.downloads import overview_file
 
 from . import uploads
@@ -28,8 +30,15 @@ class FiscalYearAdmin(SecretariatWrites, admin.ModelAdmin):
     list_display = ("label", "title", "document_label", "published", "is_current", "imported_at")
     list_filter = ("published",)
     search_fields = ("=year", "title")
-    readonly_fields = ("imported_at", "source_filename")
+    readonly_fields = ("imported_at", "source_filename", "layout_summary")
     inlines = [StrategyInline]
+
+    @admin.display(description="様式")
+    def layout_summary(self, fiscal_year):
+        layout = fiscal_year.sheet_layout()
+        if layout is None:
+            return "令和2年度の資料の様式 (取り込んだ資料の様式は記録されていません)"
+        return format_html_join("", "<div>{}</div>", ((line,) for line in describe(layout)))
 
     def get_urls(self):
         views = uploads.UploadViews(self)

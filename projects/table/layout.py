@@ -108,6 +108,30 @@ class Layout:
         return extended
 
 
+MODE_WORDS = {"merged": "結合", "repeated": "各行に繰り返し", "first": "最初の行だけ"}
+PAPER_WORDS = {"8": "A3", "9": "A4", "11": "A5", "12": "B4", "13": "B5"}
+
+
+def describe(layout: Layout) -> list[str]:
+    """The form in words, for the secretariat (the admin's year page)."""
+    labels = {c.col: str(c.value).split("\n")[0] for c in layout.head if c.row == layout.header_row}
+    settings = layout.print
+    setup = settings.get("page_setup", {})
+    paper = PAPER_WORDS.get(str(setup.get("paperSize", "")), "用紙の指定なし")
+    orientation = {"landscape": "横", "portrait": "縦"}.get(setup.get("orientation", ""), "")
+    modes = {MODE_WORDS[m] for m in layout.spans.values()}
+    breaks = "取組ごと" if layout.breaks_each_strategy else "なし"
+    if layout.breaks:
+        breaks += f" (ほかに {len(layout.breaks)} か所)"
+    footer = settings.get("header_footer", {}).get("oddFooter", "")
+    return [
+        f"シート「{layout.sheet}」、見出しは {layout.header_row} 行目",
+        "列: " + "・".join(labels.get(c, "") or "(空欄)" for c in range(1, layout.width + 1)),
+        "取組・施策・事業のセル: " + "・".join(sorted(modes)),
+        f"印刷: {paper}{orientation}、改ページ: {breaks}、フッター: {footer or 'なし'}",
+    ]
+
+
 def _copy(value):
     return dict(value) if isinstance(value, dict) else value
 

@@ -228,3 +228,12 @@ def test_admin_forms_refuse_control_characters(r2, users):
         },
     )
     assert "制御文字 U+001F は使えません (3 文字目)。" in response.content.decode()
+
+
+def test_the_year_page_describes_its_layout(later, users):
+    page = client_for(users["jimukyoku"]).get(f"/admin/projects/fiscalyear/{later.pk}/change/")
+    text = page_text(page.content.decode())
+    assert "シート「R3連携事業」、見出しは 5 行目" in text
+    assert "列: 取組・施策・番号・事業名・事業の概要・関係市町・事業の実績" in text
+    assert "取組・施策・事業のセル: 各行に繰り返し" in text
+    assert "印刷: B4横、改ページ: 取組ごと、フッター: &L資料2&C&P / &N" in text
