@@ -7,6 +7,7 @@ project's row, a legend row); with the cells, the sheet's merged ranges and its 
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass
 
@@ -200,18 +201,19 @@ class EditionReader:
         """Each manual break as the mark it comes before and how many of the unread rows just
         before that mark stand above it; breaks before every strategy but the first (each at
         the same place) become the rule, so that a strategy added later gets one too."""
-        found = []
+        found, rows = [], [m.row for m in self.marks]
         for after in sorted(set(self.setup.row_breaks)):
-            index = next((i for i, m in enumerate(self.marks) if m.row > after), None)
-            if after + 1 < first or index is None:
+            index = bisect.bisect_right(rows, after)
+            if after + 1 < first or index == len(rows):
                 continue
-            above = self.marks[index - 1].row if index else first - 1
+            above = rows[index - 1] if index else first - 1
             found.append((self.marks[index], max(after - above, 0)))
         starts = {}
         for mark in self.marks:
             starts.setdefault(mark.strategy.number, mark)
         later = list(starts.values())[1:]
-        before_strategy = {id(mark): skip for mark, skip in found if mark in later}
+        later_ids = {id(mark) for mark in later}
+        before_strategy = {id(mark): skip for mark, skip in found if id(mark) in later_ids}
         skips = {before_strategy.get(id(mark)) for mark in later}
         if later and None not in skips and len(skips) == 1:
             layout.breaks_each_strategy, layout.break_skip = True, skips.pop()

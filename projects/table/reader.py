@@ -254,7 +254,7 @@ class TableReader(RowCells):
         """A legend printed on its own row under the header, e.g. 「(●は実施済み、…)」."""
         text = filled[self.cols.results]
         legend = notation.parse_legend(text)
-        if not legend or self.overview.legend:
+        if not legend:
             return False
         ov = self.overview
         ov.results_header = f"{ov.results_header}\n{text}" if ov.results_header else text
