@@ -39,7 +39,6 @@ class Grid:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     heights: dict[int, float] = field(default_factory=dict)  # rows of fixed height
     breaks: list[int] = field(default_factory=list)  # a new page starts after each of these rows
-    header_rows: tuple[int, int] = (2, 2)  # the rows printed at the top of every page
     body: int = 3  # the table's first row
     last: int = 2  # the table's last row (the rows below it are the edition's notes)
     widths: dict[int, float] = field(default_factory=dict)
@@ -62,7 +61,7 @@ class GridBuilder:
     def __init__(self, overview: Overview):
         self.ov, self.layout = overview, overview.sheet_layout()
         layout = self.layout
-        cols = [c for cell in layout.head for c in (cell.col,)]
+        cols = [cell.col for cell in layout.head]
         cols += [c for rows in (layout.extras, layout.tail) for r in rows for c, _ in r["cells"]]
         self.grid = Grid(width=max([layout.width, *cols]))
         self.grid.widths = {int(c): float(w) for c, w in layout.col_widths}
@@ -97,12 +96,6 @@ class GridBuilder:
             grid.merge(first_row, first_col, last_row, last_col)
         grid.heights.update({int(r): float(h) for r, h in layout.head_heights})
         grid.body = layout.first_row
-        rows = layout.print.get("title_rows", "")
-        first, _, last = rows.partition(":")
-        if first.isdigit() and last.isdigit():
-            grid.header_rows = (int(first), int(last))
-        else:
-            grid.header_rows = (layout.header_row, layout.first_row - 1)
 
     def head_value(self, cell):
         """Title, label and results header from the table (as written when unchanged)."""
