@@ -6,9 +6,18 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from projects.models import Activity, FiscalYear, Status
+from projects.models import Activity, Area, FiscalYear, ProjectRow, Status
 from projects.reports.history import changes_since, conflict_message
-from projects.table import notation
+from projects.table import notation, text
+
+
+def validate_cell_text(value) -> None:
+    """Text a cell of the 資料 can hold (``table.text``): no control character but line breaks
+    and tabs, at most Excel's 32,767 characters. A text, or a list of them (detail lines)."""
+    for item in value if isinstance(value, list | tuple) else [value]:
+        if isinstance(item, str) and (why := text.problem(item)):
+            raise ValidationError(why, code="cell_text")
+
 
 STATUS_CHOICES = [(s.value, f"{s.glyph} {s.label}") for s in Status]
 UNMARKED_CHOICE = ("", "(記号なし)")
@@ -29,6 +38,7 @@ class DetailsField(forms.CharField):
         kwargs.setdefault("label", "詳細行")
         kwargs.setdefault("help_text", "1 行に 1 項目、「・」で始めます。")
         kwargs.setdefault("strip", False)  # text is data: keep every character
+        kwargs.setdefault("validators", [validate_cell_text])
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -90,7 +100,12 @@ class ActivityForm(ActivityFieldsMixin, forms.Form):
     """One activity on the staff page; ``version`` is the version the form was rendered with."""
 
     status = forms.ChoiceField(label="状況", widget=forms.RadioSelect, required=False)
-    text = forms.CharField(label="内容", strip=False, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label="内容",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_cell_text],
+    )
     details = DetailsField()
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
@@ -119,7 +134,12 @@ class ActivityForm(ActivityFieldsMixin, forms.Form):
 
 class NewActivityForm(ActivityFieldsMixin, forms.Form):
     status = forms.ChoiceField(label="状況", choices=STATUS_CHOICES, widget=forms.RadioSelect)
-    text = forms.CharField(label="内容", strip=False, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label="内容",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_cell_text],
+    )
     details = DetailsField()
 
     def __init__(self, *args, row=None, **kwargs):
@@ -181,7 +201,12 @@ class ActivityChangelistForm(VersionCheckMixin, forms.ModelForm):
 class ActivityAdminForm(VersionCheckMixin, ActivityFieldsMixin, forms.ModelForm):
     """The admin's activity form, with the version it was rendered with as a hidden field."""
 
-    text = forms.CharField(label="内容", strip=False, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label="内容",
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_cell_text],
+    )
     details = DetailsField()
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -195,6 +220,31 @@ class ActivityAdminForm(VersionCheckMixin, ActivityFieldsMixin, forms.ModelForm)
             self.fields["expected_version"].initial = self.instance.version
         if "status" in self.fields:
             self.fields["status"].choices = [UNMARKED_CHOICE, *STATUS_CHOICES]
+
+
+class ProjectRowForm(forms.ModelForm):
+    """A row of a project in the admin: its 事業の概要 and its own 関係市町, as written."""
+
+    class Meta:
+        model = ProjectRow
+        fields = ["order", "summary", "municipalities_text"]
+
+    def clean_municipalities_text(self):
+        value = self.cleaned_data["municipalities_text"]
+        members = Area.objects.members()
+        year = self.instance.project.fiscal_year.year if self.instance.project_id else None
+        reading = members.read(value, year)
+        if reading.unknown or reading.retired:
+            raise ValidationError(
+                "「%(names)s」は圏域の市町ではありません。市町の名前を「、」で区切って書くか、"
+                "「%(all)s」と書いてください。",
+                code="unknown_municipality",
+                params={
+                    "names": "」「".join(reading.unknown + reading.retired),
+                    "all": members.all_words[0],
+                },
+            )
+        return value if reading.names else ""
 
 
 class UploadForm(forms.Form):

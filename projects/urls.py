@@ -31,6 +31,7 @@ public_patterns = [
     path("opendata/", gzip_page(public.opendata), name="opendata"),
     path("opendata/<int:year>.<str:fmt>", gzip_page(public.opendata_file), name="opendata_file"),
     path("print/<int:year>/", gzip_page(public.print_table), name="print_table"),
+    path("print/<int:year>.pdf", public.print_pdf, name="print_pdf"),
     path("sitemap.xml", gzip_page(public.sitemap), name="sitemap"),
 ]
 

@@ -100,6 +100,22 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(
             f"*** Chromium ({CHROMIUM}) がないためブラウザテストを省略しました ***", yellow=True
         )
+    from projects.table.pdf import missing
+
+    if missing():
+        terminalreporter.write_line(f"*** PDF のテストを省略しました: {missing()} ***", yellow=True)
+
+
+@pytest.fixture(scope="session")
+def pdf_renderer():
+    """WeasyPrint, pango and Noto CJK: missing, a skip that says what to install on a
+    workstation and a failure in CI."""
+    from projects.table.pdf import missing
+
+    if reason := missing():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

@@ -2,18 +2,30 @@
 model permissions. The secretariat writes everything; staff with a municipality read the
 hierarchy and write their municipality's activities."""
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.utils.html import format_html_join
 
 from projects import permissions
+from projects.forms import validate_cell_text
 from projects.models import Project, ProjectRow
 from projects.reports.history import history_line
 from projects.services import editing
 
 
-class SecretariatWrites:
+class CellTextFields:
+    """Every text field of the admin's forms holds only what a cell of the 資料 can."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(field, forms.CharField) and validate_cell_text not in field.validators:
+            field.validators.append(validate_cell_text)
+        return field
+
+
+class SecretariatWrites(CellTextFields):
     """The secretariat writes; staff with a municipality may read."""
 
     def has_module_permission(self, request):

@@ -3,7 +3,7 @@ service, one by one, as the staff page does."""
 
 from django.contrib import admin
 
-from projects.forms import ActivityAdminForm
+from projects.forms import ActivityAdminForm, ProjectRowForm
 from projects.models import Activity, ChangeSource, Project, ProjectRow
 from projects.services import editing
 
@@ -14,9 +14,35 @@ from .filters import MeasureFilter, StrategyFilter
 
 class ProjectRowInline(SecretariatWrites, admin.StackedInline):
     model = ProjectRow
-    fields = ("order", "summary")
+    form = ProjectRowForm
+    fields = ("order", "summary", "municipalities_text", "municipality_names")
+    readonly_fields = ("municipality_names",)
     extra = 0
     show_change_link = True  # the row's page edits its activities
+
+    @admin.display(description="関係市町 (この行)")
+    def municipality_names(self, row):
+        return row_municipality_names(row)
+
+
+def row_municipality_names(row) -> str:
+    """The members a row concerns: its own cell's, else (marked so) its project's."""
+    if not row.pk:
+        return "-"
+    if row.municipalities_text:
+        return "、".join(m.name for m in row.municipalities.all()) or "-"
+    inherited = "、".join(m.name for m in row.project.municipalities.all())
+    return f"{inherited} (事業の関係市町)" if inherited else "-"
+
+
+def record_row_edits(request, rows, before: dict[int, tuple[str, str]]):
+    """History and 関係市町 links for the rows an admin form saved (``before``: pk → (summary,
+    municipalities_text) as they were)."""
+    for row in rows:
+        old_summary, old_text = before.get(row.pk, ("", ""))
+        editing.record_row_edit(user=request.user, row=row, old_summary=old_summary)
+        if old_text != row.municipalities_text:
+            editing.record_row_municipalities(user=request.user, row=row, old_text=old_text)
 
 
 @admin.register(Project)
@@ -57,10 +83,15 @@ class ProjectAdmin(SecretariatWrites, admin.ModelAdmin):
             editing.record_project_edit(user=request.user, project=form.instance, before=before)
 
     def save_formset(self, request, form, formset, change):
-        old = {r.pk: r.summary for r in ProjectRow.objects.filter(project=form.instance)}
+        before = {
+            pk: (summary, text)
+            for pk, summary, text in ProjectRow.objects.filter(project=form.instance).values_list(
+                "pk", "summary", "municipalities_text"
+            )
+        }
         super().save_formset(request, form, formset, change)
-        for row in formset.new_objects + [r for r, _ in formset.changed_objects]:
-            editing.record_row_edit(user=request.user, row=row, old_summary=old.get(row.pk, ""))
+        rows = formset.new_objects + [r for r, _ in formset.changed_objects]
+        record_row_edits(request, rows, before)
 
 
 class ActivityInline(SecretariatWrites, admin.TabularInline):
@@ -76,9 +107,22 @@ class ProjectRowAdmin(SecretariatWrites, admin.ModelAdmin):
     list_display = ("__str__", "summary")
     list_select_related = ("project",)
     search_fields = ("project__name", "summary")
-    fields = ("project", "order", "summary")
-    readonly_fields = ("project",)
+    form = ProjectRowForm
+    fields = ("project", "order", "summary", "municipalities_text", "municipality_names")
+    readonly_fields = ("project", "municipality_names")
     inlines = [ActivityInline]
+
+    @admin.display(description="関係市町 (この行)")
+    def municipality_names(self, row):
+        return row_municipality_names(row)
+
+    def save_model(self, request, obj, form, change):
+        before = {}
+        if change:
+            old = ProjectRow.objects.get(pk=obj.pk)
+            before = {obj.pk: (old.summary, old.municipalities_text)}
+        super().save_model(request, obj, form, change)
+        record_row_edits(request, [obj], before)
 
     def has_module_permission(self, request):
         return False  # reached from a project's page

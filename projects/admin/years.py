@@ -5,12 +5,13 @@ from django.contrib import admin
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.html import format_html_join
 
 from projects import permissions
 from projects.models import FiscalYear, Measure, Municipality, Strategy
 from projects.reports.tables import overview_from_db
-from projects.table import formats
-from projects.views.downloads import attachment
+from projects.table.layout import describe
+from projects.views.downloads import overview_file
 
 from . import uploads
 from .access import SecretariatWrites
@@ -29,8 +30,15 @@ class FiscalYearAdmin(SecretariatWrites, admin.ModelAdmin):
     list_display = ("label", "title", "document_label", "published", "is_current", "imported_at")
     list_filter = ("published",)
     search_fields = ("=year", "title")
-    readonly_fields = ("imported_at", "source_filename")
+    readonly_fields = ("imported_at", "source_filename", "layout_summary")
     inlines = [StrategyInline]
+
+    @admin.display(description="様式")
+    def layout_summary(self, fiscal_year):
+        layout = fiscal_year.sheet_layout()
+        if layout is None:
+            return "令和2年度の資料の様式 (取り込んだ資料の様式は記録されていません)"
+        return format_html_join("", "<div>{}</div>", ((line,) for line in describe(layout)))
 
     def get_urls(self):
         views = uploads.UploadViews(self)
@@ -41,11 +49,18 @@ class FiscalYearAdmin(SecretariatWrites, admin.ModelAdmin):
                 "upload/<int:pk>/", view(views.preview), name="projects_fiscalyear_upload_preview"
             ),
             path("<int:pk>/export/", view(self.export_view), name="projects_fiscalyear_export"),
+            path(
+                "<int:pk>/export.pdf",
+                view(self.export_view),
+                {"fmt": "pdf"},
+                name="projects_fiscalyear_export_pdf",
+            ),
             *super().get_urls(),
         ]
 
-    def export_view(self, request, pk):
-        """The 資料 xlsx of the year, or of one municipality's projects (staff: their own)."""
+    def export_view(self, request, pk, fmt="xlsx"):
+        """The 資料 (xlsx, or the PDF for the meeting) of the year, or of one municipality's
+        projects (staff: their own)."""
         fiscal_year = get_object_or_404(FiscalYear, pk=pk)
         if not permissions.is_portal_staff(request.user):
             return HttpResponse("出力する権限がありません。", status=403)
@@ -57,9 +72,7 @@ class FiscalYearAdmin(SecretariatWrites, admin.ModelAdmin):
         if municipality is not None:
             projects = fiscal_year.projects.for_municipality(municipality)
         overview = overview_from_db(fiscal_year, projects=projects)
-        suffix = f"-{municipality.slug}" if municipality else ""
-        name = formats.filename(overview, "xlsx", suffix)
-        return attachment(formats.render(overview, "xlsx"), "xlsx", name)
+        return overview_file(overview, fmt, f"-{municipality.slug}" if municipality else "")
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra = {"municipalities": Municipality.objects.all(), **(extra_context or {})}

@@ -5,7 +5,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0005_area_and_row_municipalities'),
+        ("projects", "0006_fiscalyear_layout"),
     ]
 
     operations = [

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from projects.table.members import SPLIT_RE
+from projects.table.members import ALL_MUNICIPALITIES_WORDS, SPLIT_RE, Members
 
 READING_RE = re.compile(r"^[\u3041-\u3096\u309d\u309e\u30a1-\u30fa\u30fc-\u30fe]*$")
 
@@ -69,6 +69,20 @@ class AreaQuerySet(models.QuerySet):
     def current(self):
         """The area this portal serves (there is one), or None before it is set up."""
         return self.order_by("pk").first()
+
+    def members(self) -> Members:
+        """The names a 関係市町 cell may use, in the area's order, the area's words for all of
+        them (「全市町」), and the years in which each retired member may still be named."""
+        area = self.current()
+        words = tuple(area.all_words) if area and area.all_words else ALL_MUNICIPALITIES_WORDS
+        municipalities = list(Municipality.objects.all())
+        retired = [m for m in municipalities if m.retired]
+        years = Municipality.objects.filter(retired=True).data_years() if retired else {}
+        return Members(
+            tuple(m.name for m in municipalities),
+            words,
+            {m.name: years.get(m.pk, set()) for m in retired},
+        )
 
 
 class Area(models.Model):

@@ -83,9 +83,12 @@ class ProjectQuerySet(models.QuerySet):
         """Municipalities, rows and their activities (no events): three queries however many."""
         return self.prefetch_related("municipalities", "rows__activities")
 
-    def with_counted_status_counts(self):
-        """``n_<status>`` per project, leaving out 【再掲】 lines (counted where listed first)."""
+    def with_counted_status_counts(self, municipality=None):
+        """``n_<status>`` per project, leaving out 【再掲】 lines (counted where listed first);
+        with a municipality, only the activities of the rows that concern it."""
         counted = ~Q(rows__activities__tags__contains="再掲")
+        if municipality is not None:
+            counted &= Q(rows__in=ProjectRow.objects.concerning(municipality).values("pk"))
         return self.annotate(
             **{
                 f"n_{s}": Count("rows__activities", filter=Q(rows__activities__status=s) & counted)

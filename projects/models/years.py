@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects.table.eras import fiscal_year_label
+from projects.table.layout import Layout
+from projects.table.layout import from_json as layout_from_json
 from projects.table.notation import DEFAULT_LEGEND
 
 
@@ -41,6 +43,16 @@ class FiscalYear(models.Model):
     )
     legend = models.JSONField(_("凡例"), default=dict, blank=True)
     has_municipality_column = models.BooleanField(_("関係市町の列あり"), default=False)
+    layout = models.JSONField(
+        _("様式"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "取り込んだ資料の様式 (シート名、表の上の行、列の並び、結合、印刷の設定、改ページ)。"
+            "出力はこの様式で書きます。空なら令和2年度の様式"
+        ),
+    )
     published = models.BooleanField(_("公開"), default=False)
     is_current = models.BooleanField(_("現在の年度"), default=False)
     locked = models.BooleanField(
@@ -73,6 +85,10 @@ class FiscalYear(models.Model):
 
     def legend_for(self, status: str) -> str:
         return self.legend.get(status) or DEFAULT_LEGEND[status]
+
+    def sheet_layout(self) -> Layout | None:
+        """The form of the edition the year was imported from (None: the 令和2年度 form)."""
+        return layout_from_json(self.layout)
 
     def natural_key(self):
         return (self.year,)

@@ -72,14 +72,7 @@ def overview_from_db(
         .values_list("project_id", "municipality__name")
     ):
         datas[pk].municipalities.append(municipality)
-    rows = {}
-    for pk, project_id, summary in (
-        ProjectRow.objects.filter(project__in=project_ids)
-        .order_by("project_id", "order")
-        .values_list("id", "project_id", "summary")
-    ):
-        rows[pk] = RowData(summary)
-        datas[project_id].rows.append(rows[pk])
+    rows = row_data(project_ids, datas)
     for row_id, activity in activity_data(project_ids, activity_filter, restored or {}):
         if row_id in rows:
             rows[row_id].activities.append(activity)
@@ -95,7 +88,33 @@ def overview_from_db(
             MunicipalityData(m.name, m.reading, m.lg_code, m.slug)
             for m in Municipality.objects.of_year(fiscal_year)
         ],
+        layout=fiscal_year.sheet_layout(),
     )
+
+
+def row_data(project_ids, datas: dict[int, ProjectData]) -> dict[int, RowData]:
+    """The projects' rows in order, each with its own 関係市町 as written and the member names
+    it means (rows without a cell of their own keep ``municipalities`` None): one query, two
+    when some row has its own."""
+    rows = {}
+    for pk, project_id, summary, municipalities_text in (
+        ProjectRow.objects.filter(project__in=project_ids)
+        .order_by("project_id", "order")
+        .values_list("id", "project_id", "summary", "municipalities_text")
+    ):
+        own = [] if municipalities_text else None
+        rows[pk] = RowData(summary, municipalities_text=municipalities_text, municipalities=own)
+        datas[project_id].rows.append(rows[pk])
+    if all(row.municipalities is None for row in rows.values()):
+        return rows  # no row has a 関係市町 cell of its own: no query for their names
+    for row_id, name in (
+        ProjectRow.municipalities.through.objects.filter(projectrow__project__in=project_ids)
+        .order_by("municipality__order")
+        .values_list("projectrow_id", "municipality__name")
+    ):
+        if rows[row_id].municipalities is not None:
+            rows[row_id].municipalities.append(name)
+    return rows
 
 
 def activity_data(project_ids, activity_filter, restored):

@@ -18,7 +18,17 @@ from django.utils import timezone
 
 from projects import cache as public_cache
 from projects import permissions
-from projects.models import Activity, Change, ChangeSource, Event, Project, ProjectRow, events_for
+from projects.models import (
+    Activity,
+    Area,
+    Change,
+    ChangeSource,
+    Event,
+    Municipality,
+    Project,
+    ProjectRow,
+    events_for,
+)
 from projects.models.history import deleted_activity_value
 from projects.reports.history import changes_since, conflict_message
 from projects.table.notation import find_tags
@@ -219,6 +229,38 @@ def record_project_edit(
         if name in before and before[name] != value
     ]
     return Change.objects.bulk_create(changes)
+
+
+@transaction.atomic
+def record_row_municipalities(*, user, row: ProjectRow, old_text: str, source=ChangeSource.ADMIN):
+    """A row's own 関係市町 was set to ``row.municipalities_text`` (as written, 「全市町」; "" gives
+    the row back its project's): link the members it names, keep the project's the union of its
+    rows', and record the change. Only the secretariat assigns municipalities."""
+    if not permissions.is_secretariat(user):
+        raise PermissionDenied("関係市町を変更できるのは事務局だけです。")
+    reading = Area.objects.members().read(row.municipalities_text, row.project.fiscal_year.year)
+    row.municipalities.set(Municipality.objects.filter(name__in=reading.names))
+    project = row.project
+    rows = list(project.rows.prefetch_related("municipalities"))
+    if all(r.municipalities_text for r in rows):
+        project.municipalities.set({m for r in rows for m in r.municipalities.all()})
+    else:  # rows without a cell of their own still follow the project's
+        project.municipalities.add(*row.municipalities.all())
+    public_cache.bump_on_commit()  # links written without the models' signals
+    if old_text == row.municipalities_text:
+        return None
+    change = Change.record(
+        user=user,
+        project=project,
+        activity=None,
+        source=source,
+        at=timezone.now(),
+        field="municipalities",
+        old=old_text,
+        new=row.municipalities_text,
+    )
+    change.save()
+    return change
 
 
 def record_row_edit(*, user, row: ProjectRow, old_summary: str, source=ChangeSource.ADMIN):

@@ -27,6 +27,7 @@ from projects.models import (
     events_for,
 )
 from projects.table.carry_over import activity_key
+from projects.table.layout import to_json as layout_to_json
 from projects.table.matching import match_activities, match_projects
 from projects.table.model import Overview, Problem, project_label
 from projects.table.notation import find_tags
@@ -70,6 +71,7 @@ class ImportWriter:
             "has_municipality_column",
         ):
             setattr(fy, attr, getattr(ov, attr))
+        fy.layout = layout_to_json(ov.layout) if ov.layout else {}
         fy.imported_at, fy.source_filename = self.now, filename[:255]
         fy.save()
         strategies = self.sync_strategies()

@@ -16,9 +16,8 @@ from django.db import transaction
 
 from projects import cache as public_cache
 from projects import permissions
-from projects.models import Area, FiscalYear, Municipality
-from projects.table.files import WorkbookError, check_file
-from projects.table.members import ALL_MUNICIPALITIES_WORDS
+from projects.models import Area, FiscalYear
+from projects.table.files import WorkbookError, check_file, unreadable
 from projects.table.model import Overview, Problem
 from projects.table.reader import read_overview
 
@@ -103,14 +102,11 @@ def read_workbook(source, *, year: int | None = None, progress=None) -> Overview
         "max_uncompressed": settings.OVERVIEW_MAX_UNCOMPRESSED_BYTES,
     }
     check_file(source, **limits)  # before anything else: a file that is no workbook says so
-    area = Area.objects.current()
-    municipalities = list(Municipality.objects.all())
-    retired = [m for m in municipalities if m.retired]
-    years = Municipality.objects.filter(retired=True).data_years() if retired else {}
+    area = Area.objects.members()
     members = {
-        "municipalities": [m.name for m in municipalities],
-        "all_words": area.all_words if area and area.all_words else ALL_MUNICIPALITIES_WORDS,
-        "retired": {m.name: years.get(m.pk, set()) for m in retired},
+        "municipalities": list(area.names),
+        "all_words": list(area.all_words),
+        "retired": area.retired,
     }
     try:
         overview = read_overview(source, year=year, progress=progress, **members, **limits)
@@ -120,9 +116,7 @@ def read_workbook(source, *, year: int | None = None, progress=None) -> Overview
         raise
     except Exception as exc:  # a hostile or damaged file can fail deep inside the XML reader
         logger.info("unreadable workbook: %r", exc)
-        raise WorkbookError(
-            [Problem(f"Excel ブックとして読めません ({type(exc).__name__})。", code="unreadable")]
-        ) from exc
+        raise unreadable(exc, str(getattr(source, "name", source))) from exc
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ the mail that goes with the steps is ``services.mail``'s.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -24,12 +25,15 @@ from projects.models import (
     RoundStatus,
     RoundTown,
 )
+from projects.reports.handout import PdfUnavailable, overview_pdf
 from projects.reports.rounds import progress
 from projects.reports.snapshots import year_state
 from projects.table import formats
 from projects.table.stored import overview_of
 
 SECRETARIAT_ONLY = "照会を開始・督促・締切・再開できるのは事務局だけです。"
+
+logger = logging.getLogger(__name__)
 
 
 class RoundRefused(Exception):
@@ -141,11 +145,13 @@ def submit(*, user, round_: Round) -> int:
 
 
 def snapshot_pdf(overview) -> bytes | None:
-    """The snapshot's PDF, where the PDF export exists (``formats`` offers "pdf"); until then
-    the snapshot keeps its xlsx only."""
-    if "pdf" not in formats.CONTENT_TYPES:
+    """The snapshot's PDF (the meeting handout); where the machine cannot render PDFs
+    (WeasyPrint, pango or the font missing) the snapshot keeps its xlsx only."""
+    try:
+        return overview_pdf(overview)
+    except PdfUnavailable as exc:
+        logger.warning("round snapshot without a PDF: %s", exc)
         return None
-    return formats.render(overview, "pdf")
 
 
 @transaction.atomic

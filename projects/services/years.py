@@ -89,6 +89,7 @@ def roll_over(
         results_header=source.results_header,
         legend=dict(source.legend),
         has_municipality_column=source.has_municipality_column,
+        layout=source.layout,  # the next edition starts in this one's form
     )
     result = RolloverResult(target)
     measures = _copy_structure(source, target)

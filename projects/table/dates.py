@@ -3,7 +3,9 @@
 Notations: (5/22); 10月23日; 令和3年11月29日; (3月頃) a month; 上旬/中旬/下旬; ranges with any of
 〜 ～ ~ ∼ ((4/26～5/6), (8月～1月) across the new year, (7/3~3/26予定)); open ranges (11月以降);
 lists of days sharing a month ((11/13・14), (11/26、27)); full-width digits. A date without a
-year belongs to the fiscal year: months 4–12 to its first year, 1–3 to the next.
+year belongs to the fiscal year: months 4–12 to its first year, 1–3 to the next. Consecutive
+days joined by ・ are one event over those days (11/12・13 is 12 to 13 November); days that
+are not consecutive (12/5・12), or listed with 、, are events of their own.
 """
 
 from __future__ import annotations
@@ -95,7 +97,7 @@ _RANGE_RX = re.compile(rf"{_SP}~{_SP}")
 _SINCE_RX = re.compile(rf"{_SP}以降")
 _RANGE_DAY_RX = re.compile(rf"(?P<d>[0-9]{{1,2}})(?:{_SP}日)?(?![0-9/月時:.])")
 _LIST_DAY_RX = re.compile(
-    rf"{_SP}[・、,]{_SP}(?P<d>[0-9]{{1,2}})"
+    rf"{_SP}(?P<sep>[・、,]){_SP}(?P<d>[0-9]{{1,2}})"
     rf"(?:{_SP}日|(?=予定|頃|ごろ|以降|[ \t\n)\]、,・~。(]|$))"
 )
 _PLANNED_STOP_RX = re.compile(r"[、,)。\r\n]")
@@ -120,6 +122,7 @@ class _Group:
     is_open: bool
     approximate: bool
     end: int  # index just past the expression
+    joined: tuple[bool, ...] = ()  # for a list: whether each later day follows a 「・」
 
 
 def _atom(m: re.Match) -> _Atom:
@@ -149,13 +152,21 @@ def _range_end(norm: str, pos: int, first: _Atom) -> tuple[_Atom | None, int]:
     return None, pos
 
 
-def _list_days(norm: str, pos: int, first: _Atom) -> tuple[list[_Atom], int]:
-    """Bare days sharing the first date's month: "11/13・14", "11/26、27"."""
-    atoms = [first]
+def _list_days(norm: str, pos: int, first: _Atom) -> tuple[list[_Atom], int, tuple[bool, ...]]:
+    """Bare days sharing the first date's month: "11/13・14", "11/26、27"; and for each day
+    after the first, whether it was joined by 「・」 (folded: ・ and ･ alike)."""
+    atoms, joined = [first], []
     while first.day is not None and (m := _LIST_DAY_RX.match(norm, pos)):
-        atoms.append(replace(first, day=int(m["d"])))
+        previous, day = atoms[-1], int(m["d"])
+        if day < previous.day:  # "11/30・1": the day after the month's end
+            month = previous.month % 12 + 1
+            year = previous.year + 1 if previous.year and month == 1 else previous.year
+            atoms.append(_Atom(year, month, day))
+        else:
+            atoms.append(replace(previous, day=day))
+        joined.append(m["sep"] == "・")
         pos = m.end()
-    return atoms, pos
+    return atoms, pos, tuple(joined)
 
 
 def _read_group(norm: str, m: re.Match) -> _Group:
@@ -168,8 +179,10 @@ def _read_group(norm: str, m: re.Match) -> _Group:
         pos, approx_end = _skip(_APPROX_RX, norm, pos)
         return _Group([first], last, False, approx or approx_end, pos)
     pos, is_open = _skip(_SINCE_RX, norm, pos)
-    atoms, pos = ([first], pos) if is_open else _list_days(norm, pos, first)
-    return _Group(atoms, None, is_open, approx, pos)
+    if is_open:
+        return _Group([first], None, True, approx, pos)
+    atoms, pos, joined = _list_days(norm, pos, first)
+    return _Group(atoms, None, False, approx, pos, joined)
 
 
 def _span(atom: _Atom, year: int) -> tuple[PartialDate, PartialDate | None]:
@@ -192,11 +205,30 @@ def _group_spans(group: _Group, fy: int) -> list[tuple[PartialDate, PartialDate 
     if group.is_open:
         return [(spans[0][0], None)]
     if group.last is None:
-        return spans
+        return _join_consecutive(spans, group.joined)
     start, last = spans[0][0], group.last
     year = last.year or (start.year if last.month >= start.month else start.year + 1)
     end_start, end_end = _span(last, year)
     return [(start, end_end or end_start)]
+
+
+def _join_consecutive(spans, joined: tuple[bool, ...]):
+    """Days joined by 「・」 that follow each other are one event from the first to the last."""
+    merged = spans[:1]
+    for (start, end), dot in zip(spans[1:], joined, strict=True):
+        previous_start, previous_end = merged[-1]
+        last = previous_end or previous_start
+        if (
+            dot
+            and end is None
+            and start.day is not None
+            and last.day is not None
+            and start.first_day() - last.first_day() == datetime.timedelta(days=1)
+        ):
+            merged[-1] = (previous_start, start)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _is_planned(norm: str, pos: int) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from .dates import Event
 from .eras import fiscal_year_label
-from .model import ActivityData, Overview, ProjectData
+from .model import ActivityData, Overview, ProjectData, RowData
 from .notation import CANONICAL_MARKERS, STATUSES
 from .writer import write_overview
 
@@ -23,7 +23,9 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json; charset=utf-8",
     "csv": "text/csv; charset=utf-8",
+    "pdf": "application/pdf",
 }
+OPEN_DATA_FORMATS = ("json", "csv", "xlsx")  # the PDF is the meeting handout, not open data
 
 
 def activity_json(activity: ActivityData, fiscal_year: int) -> dict:
@@ -37,6 +39,18 @@ def activity_json(activity: ActivityData, fiscal_year: int) -> dict:
     }
 
 
+def row_municipalities(project: ProjectData, row: RowData) -> list[str]:
+    """The member names a row concerns: its own 関係市町 cell's (「全市町」 spelled out), else
+    its project's."""
+    own = row.municipalities
+    return list(own if own is not None else project.municipalities or [])
+
+
+def row_municipalities_text(project: ProjectData, row: RowData) -> str:
+    """A row's 関係市町 as the document writes it (「全市町」), else its project's names."""
+    return row.municipalities_text or "、".join(project.municipalities or [])
+
+
 def project_json(project: ProjectData, fiscal_year: int) -> dict:
     return {
         "number": project.number,
@@ -45,6 +59,7 @@ def project_json(project: ProjectData, fiscal_year: int) -> dict:
         "rows": [
             {
                 "summary": row.summary,
+                "municipalities": row_municipalities(project, row),
                 "activities": [activity_json(a, fiscal_year) for a in row.activities],
             }
             for row in project.rows
@@ -125,7 +140,7 @@ def csv_rows(overview: Overview):
                             m.title,
                             "" if p.number is None else p.number,
                             p.name,
-                            "、".join(p.municipalities or []),
+                            row_municipalities_text(p, row),
                             row_no,
                             row.summary,
                             order,
@@ -162,7 +177,7 @@ def csv_bytes(rows: Iterable[list]) -> bytes:
 
 
 def render(overview: Overview, fmt: str) -> bytes:
-    """The table in one of ``CONTENT_TYPES``' formats."""
+    """The table in one of the open-data formats (the PDF is ``reports.handout``'s)."""
     if fmt == "json":
         return json.dumps(to_json(overview), ensure_ascii=False, indent=2).encode("utf-8")
     if fmt == "csv":

@@ -1,15 +1,20 @@
-"""The 資料 table as HTML rows with the workbook's merged cells as rowspan/colspan.
+"""The 資料 table as HTML rows, laid out as its workbook is (``grid``): merged cells become
+rowspan/colspan, the header rows a ``thead`` printed on every page, and a new page starts where
+the workbook's page breaks are (each strategy, in the 令和2年度 form).
 
-Pure Python over an ``Overview`` (like ``writer.write_overview``): a strategy's band spans the
-table, its heading and each measure's heading span their rows, a policy field row spans every
-column but the first, and a project's number, name and municipalities span its rows.
+Pure Python over an ``Overview``, like the workbook writer; the print view and the PDF render
+these rows with the same template.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .model import MeasureData, Overview, ProjectData, RowData, StrategyData
+from .grid import Grid, build_grid
+from .layout import COLUMN_WIDTHS
+from .model import Overview
+
+CSS_OF_KIND = {"cell": "", "note": "note", "header": "", "results_header": "results"}
 
 
 @dataclass
@@ -20,51 +25,61 @@ class Cell:
     css: str = ""
 
 
-def table_rows(overview: Overview) -> list[list[Cell]]:
-    width = overview.width
-    rows: list[list[Cell]] = []
-    for strategy in overview.strategies:
-        rows.append([Cell(strategy.band or strategy.title, colspan=width, css="band")])
-        rows += strategy_rows(strategy, width)
+@dataclass
+class Row:
+    cells: list[Cell]
+    page_break: bool = False  # a new page starts with this row
+
+
+@dataclass
+class Table:
+    head: list[Row] = field(default_factory=list)
+    body: list[Row] = field(default_factory=list)
+    notes_above: list[str] = field(default_factory=list)  # the edition's notes over the table
+    notes_below: list[str] = field(default_factory=list)
+    width: int = 6
+    widths: list[float] = field(default_factory=list)  # each column's, as in the workbook
+
+
+def html_rows(grid: Grid, first: int, last: int) -> list[Row]:
+    spans, covered = {}, set()
+    for r1, c1, r2, c2 in grid.merges:
+        spans[r1, c1] = (min(r2, last) - r1 + 1, c2 - c1 + 1)
+        covered.update(
+            (r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) != (r1, c1)
+        )
+    breaks = {row + 1 for row in grid.breaks}
+    rows = []
+    for number in range(first, last + 1):
+        cells = []
+        for col, (value, kind) in enumerate(grid.rows[number - 1], start=1):
+            if (number, col) in covered:
+                continue
+            rowspan, colspan = spans.get((number, col), (1, 1))
+            text = "" if value is None else str(value)
+            cells.append(Cell(text, rowspan, colspan, CSS_OF_KIND.get(kind, kind)))
+        rows.append(Row(cells, page_break=number in breaks))
     return rows
 
 
-def strategy_rows(strategy: StrategyData, width: int) -> list[list[Cell]]:
-    body: list[list[Cell]] = []
-    policy = ""
-    for measure in strategy.measures:
-        if measure.policy_field and measure.policy_field != policy:
-            policy = measure.policy_field
-            body.append([Cell(policy, colspan=width - 1, css="policy")])
-        body += measure_rows(measure, width)
-    if not body:
-        body = [[Cell() for _ in range(width - 1)]]
-    body[0].insert(0, Cell(strategy.heading, rowspan=len(body), css="strategy"))
-    return body
-
-
-def measure_rows(measure: MeasureData, width: int) -> list[list[Cell]]:
-    body = [row for project in measure.projects for row in project_rows(project, width)]
-    if not body:
-        body = [[Cell() for _ in range(width - 2)]]
-    body[0].insert(0, Cell(measure.heading, rowspan=len(body), css="measure"))
-    return body
-
-
-def project_rows(project: ProjectData, width: int) -> list[list[Cell]]:
-    rows = project.rows or [RowData()]
-    span = len(rows)
-    body = []
-    for i, row in enumerate(rows):
-        cells = []
-        if i == 0:
-            number = "" if project.number is None else str(project.number)
-            cells += [
-                Cell(number, rowspan=span, css="number"),
-                Cell(project.name, rowspan=span, css="name"),
-            ]
-        cells += [Cell(row.summary, css="summary"), Cell(row.results, css="results")]
-        if width == 7 and i == 0:
-            cells.append(Cell("、".join(project.municipalities or []), rowspan=span))
-        body.append(cells)
-    return body
+def html_table(overview: Overview) -> Table:
+    grid = build_grid(overview)
+    layout = overview.sheet_layout()
+    header_row = min(layout.header_row, grid.body - 1)
+    above = [
+        str(value)
+        for row in grid.rows[: header_row - 1]
+        for value, kind in row
+        if kind == "note" and value not in (None, "")
+    ]
+    below = [
+        str(value) for row in grid.rows[grid.last :] for value, _ in row if value not in (None, "")
+    ]
+    return Table(
+        head=html_rows(grid, header_row, grid.body - 1),
+        body=html_rows(grid, grid.body, grid.last),
+        notes_above=above,
+        notes_below=below,
+        width=grid.width,
+        widths=[grid.widths.get(c, COLUMN_WIDTHS.get(c, 8.43)) for c in range(1, grid.width + 1)],
+    )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .dates import Event, parse_events
+from .layout import Layout, default_layout
 from .notation import DEFAULT_LEGEND, find_tags
 
 
@@ -132,6 +133,7 @@ class Overview:
     strategies: list[StrategyData] = field(default_factory=list)
     municipalities: list[MunicipalityData] = field(default_factory=list)  # the year's members
     sheet: str = ""
+    layout: Layout | None = None  # the edition's form; None: the 令和2年度 form
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     # The workbook's bytes as read, kept with the import's version (b"" when not from a file).
@@ -149,10 +151,21 @@ class Overview:
     def activities(self):
         return [a for r in self.rows() for a in r.activities]
 
+    def sheet_layout(self) -> Layout:
+        """The form the table is written in: its edition's, else the 令和2年度 one; a year that
+        has the 関係市町 column but an edition without it gets the column added at the end."""
+        layout = self.layout or default_layout(
+            municipality_column=self.has_municipality_column, sheet=self.sheet
+        )
+        if self.has_municipality_column:
+            layout = layout.with_municipality_column()
+        return layout
+
     @property
     def width(self) -> int:
-        """Columns of the printed table: 取組 施策 番号 事業名 概要 実績 [関係市町]."""
-        return 7 if self.has_municipality_column else 6
+        """Columns of the printed table: 取組 施策 番号 事業名 概要 実績 [関係市町] in the
+        order and number of the edition's form."""
+        return self.sheet_layout().width
 
     def legend_for(self, status: str) -> str:
         return self.legend.get(status) or DEFAULT_LEGEND[status]

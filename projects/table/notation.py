@@ -33,10 +33,10 @@ _EXTRA_MARKERS = "〇※•‣⁃∙＊*"
 # Sm characters that open ordinary text (brackets, a wave dash) rather than mark a status.
 _PLAIN_SYMBOLS = "<＜≪~～∼"
 
-_LEGEND_RX = re.compile(
-    rf"(?P<sym>[{_MARKER_CHARS}])\s*(?:は|[:：=＝])?\s*"
-    rf"(?P<label>[^、,，)）/／;；。\r\n{_MARKER_CHARS}]*)"
-)
+# Between the definitions of a legend, and around it; never inside a wording (・ is not here).
+_LEGEND_SPLIT_RX = re.compile(r"[、,，/／;；。\r\n()（）\[\]［］【】「」『』〔〕<>＜＞]+")
+_LEGEND_CONNECTORS = "は:：=＝"
+_LEGEND_SPACES = " \u3000\t"
 _TAG_RX = re.compile("【(" + "|".join(TAGS) + ")】")
 _LINE_BREAK_RX = re.compile(r"\r\n|\r|\n")
 
@@ -52,18 +52,84 @@ def export_marker(status: str | None, marker: str) -> str:
     return canonical
 
 
+@dataclass(frozen=True)
+class LegendEntry:
+    """One definition of a legend: the symbol as written, its status and its wording."""
+
+    symbol: str
+    status: str
+    wording: str
+
+
+def legend_entries(text: str) -> list[LegendEntry]:
+    """Every definition of the legend in ``text``, in written order, in any of the forms seen:
+    「(●は実施済み、○は実施中…)」, 「（実施済みは●、実施中は○…）」, 「●実施済み ○実施中 …」,
+    「(●：完了、○＝継続)」. Text without a marker (「事業の実績見込み」) is not part of it."""
+    entries = []
+    for piece in _LEGEND_SPLIT_RX.split(text):
+        piece = piece.strip(_LEGEND_SPACES)
+        marks = [i for i, ch in enumerate(piece) if ch in _MARKER_STATUS]
+        if not marks:
+            continue
+        if piece[0] not in _MARKER_STATUS and piece[-1] in _MARKER_STATUS:
+            # 「実施済みは●」: each wording comes before its marker
+            starts = [0, *(i + 1 for i in marks[:-1])]
+            for start, at in zip(starts, marks, strict=True):
+                wording = _trim_connector(piece[start:at].strip(_LEGEND_SPACES), end=True)
+                entries.append(_entry(piece[at], wording))
+            continue
+        for at, end in zip(marks, [*marks[1:], len(piece)], strict=True):
+            wording = _trim_connector(piece[at + 1 : end].strip(_LEGEND_SPACES), end=False)
+            entries.append(_entry(piece[at], wording))
+    return [e for e in entries if e.wording]
+
+
+def _trim_connector(text: str, *, end: bool) -> str:
+    if text and (text[-1] if end else text[0]) in _LEGEND_CONNECTORS:
+        text = text[:-1] if end else text[1:]
+    return text.strip(_LEGEND_SPACES)
+
+
+def _entry(symbol: str, wording: str) -> LegendEntry:
+    return LegendEntry(symbol, _MARKER_STATUS[symbol], wording)
+
+
 def parse_legend(text: str) -> dict[str, str]:
     """Return ``{status: wording}`` for the markers a header's legend defines, in written order.
 
     The wording changes from year to year (■ was "コロナの影響による中止" in FY2020), so it is
-    read from the document rather than assumed; the first definition of a status wins.
+    read from the document rather than assumed; the first definition of a status wins
+    (``legend_problems`` reports the others).
     """
     legend: dict[str, str] = {}
-    for m in _LEGEND_RX.finditer(text):
-        status, label = _MARKER_STATUS[m["sym"]], m["label"].strip()
-        if label and status not in legend:
-            legend[status] = label
+    for entry in legend_entries(text):
+        legend.setdefault(entry.status, entry.wording)
     return legend
+
+
+def legend_problems(text: str) -> list[str]:
+    """What is wrong with a legend that defines anything: a status defined twice (● and ⚫ are
+    one status) and each status it leaves undefined, as messages."""
+    entries = legend_entries(text)
+    if not entries:
+        return []
+    problems, first = [], {}
+    for entry in entries:
+        if entry.status in first:
+            problems.append(
+                f"凡例で「{CANONICAL_MARKERS[entry.status]}」が 2 回定義されています"
+                f" (「{first[entry.status].symbol}{first[entry.status].wording}」と"
+                f"「{entry.symbol}{entry.wording}」)。"
+            )
+        else:
+            first[entry.status] = entry
+    missing = [CANONICAL_MARKERS[s] for s in STATUSES if s not in first]
+    if missing:
+        problems.append(
+            f"凡例に「{'」「'.join(missing)}」の定義がありません"
+            " (● ○ △ ■ のそれぞれの意味を書いてください)。"
+        )
+    return problems
 
 
 @dataclass(frozen=True)

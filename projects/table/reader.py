@@ -8,6 +8,7 @@ It never stops at the first problem: every error and warning is collected with i
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -15,13 +16,20 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from . import notation
+from . import notation, text
+from .cells import RowCells
 from .columns import Columns, cell_text, find_columns, title_and_label
+from .edition import Mark, read_layout
 from .eras import parse_fiscal_year
-from .files import DEFAULT_MAX_BYTES, DEFAULT_MAX_UNCOMPRESSED, WorkbookError, check_file
+from .files import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_UNCOMPRESSED,
+    WorkbookError,
+    check_file,
+    unreadable,
+)
 from .members import ALL_MUNICIPALITIES_WORDS, Members
 from .model import (
-    ActivityData,
     MeasureData,
     Overview,
     Problem,
@@ -29,6 +37,7 @@ from .model import (
     RowData,
     StrategyData,
 )
+from .sheet import read_setup
 
 HEADER_SCAN_ROWS = 40
 
@@ -62,19 +71,28 @@ def read_overview(
     (those whose data names it): in any other year the all-words leave it out and naming it is
     an error. Any other name in such a cell is an error with its cell."""
     check_file(path_or_file, max_bytes=max_bytes, max_uncompressed=max_uncompressed)
+    name = os.path.basename(str(getattr(path_or_file, "name", path_or_file)))
     try:
         workbook = openpyxl.load_workbook(path_or_file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise WorkbookError(
-            [Problem(f"Excel ブックとして読めません ({type(exc).__name__})。", code="unreadable")]
-        ) from exc
+        raise unreadable(exc, name) from exc
     try:
         for sheet in workbook.worksheets:
             rows = list(sheet.iter_rows(values_only=True))
             columns = find_columns(rows[:HEADER_SCAN_ROWS])
             if columns is not None:
                 members = Members(tuple(municipalities), tuple(all_words), dict(retired or {}))
-                return TableReader(sheet.title, rows, columns, year, progress, members).read()
+                reader = TableReader(sheet.title, rows, columns, year, progress, members)
+                overview = reader.read()
+                setup = read_setup(path_or_file, sheet.title)
+                overview.layout = read_layout(
+                    sheet.title, reader.rows, columns, reader.marks, setup, overview
+                )
+                return overview
+    except WorkbookError:
+        raise
+    except Exception as exc:  # a damaged part shows only when it is read
+        raise unreadable(exc, name) from exc
     finally:
         workbook.close()
     raise WorkbookError(
@@ -87,7 +105,7 @@ def read_overview(
     )
 
 
-class TableReader:
+class TableReader(RowCells):
     """Walks the rows under the header, filling hierarchy cells downward."""
 
     def __init__(
@@ -99,15 +117,17 @@ class TableReader:
         progress,
         members: Members | None = None,
     ):
-        self.sheet, self.rows, self.cols, self.progress = sheet, rows, columns, progress
+        self.sheet, self.cols, self.progress = sheet, columns, progress
         self.members = members or Members()
         self.overview = Overview(sheet=sheet)
+        self.marks: list[Mark] = []
         self.year_override = year
         self.strategy: StrategyData | None = None
         self.measure: MeasureData | None = None
         self.project: ProjectData | None = None
         self.policy_field = ""
         self.pending_band = ""
+        self.rows = self.checked(rows)
 
     def problem(
         self, kind: str, message: str, *, col: int | None = None, row: int = 0, code: str = ""
@@ -120,6 +140,19 @@ class TableReader:
         project = self.project.label if self.project and kind != "title" else ""
         target = self.overview.warnings if kind == "warning" else self.overview.errors
         target.append(Problem(message, self.sheet, cell, project, code))
+
+    def checked(self, rows: list[tuple]) -> list[tuple]:
+        """The rows with each text read as Excel reads it (``_xHHHH_`` escapes); a text no cell
+        may hold (a control character, more than Excel's 32,767 characters) is an error."""
+        cleaned = []
+        for number, values in enumerate(rows, start=1):
+            if any(isinstance(v, str) for v in values):
+                values = tuple(text.unescape_ooxml(v) if isinstance(v, str) else v for v in values)
+                for col, value in enumerate(values):
+                    if isinstance(value, str) and (why := text.problem(value)):
+                        self.problem("error", why, col=col, row=number, code="bad_text")
+            cleaned.append(values)
+        return cleaned
 
     def read(self) -> Overview:
         self.read_preamble()
@@ -160,6 +193,7 @@ class TableReader:
         ov.results_header = cell_text(header[cols.results])
         ov.legend = notation.parse_legend(ov.results_header)
         ov.has_municipality_column = cols.municipalities is not None
+        self.legend_problems(ov.results_header, cols.header_row + 1)
         if not ov.legend:
             self.problem(
                 "warning",
@@ -168,6 +202,10 @@ class TableReader:
                 row=cols.header_row + 1,
                 code="no_legend",
             )
+
+    def legend_problems(self, legend_text: str, excel_row: int):
+        for message in notation.legend_problems(legend_text):
+            self.problem("error", message, col=self.cols.results, row=excel_row, code="legend")
 
     def value(self, values, col) -> str:
         return "" if col is None else cell_text(values[col]).strip()
@@ -188,7 +226,11 @@ class TableReader:
         filled = {c: t for c, t in texts.items() if t}
         if not filled:
             return
-        if self.strategy is None and set(filled) == {cols.results} and self.read_legend_row(filled):
+        if (
+            self.strategy is None
+            and set(filled) == {cols.results}
+            and self.read_legend_row(filled, excel_row)
+        ):
             return
         strategy_text = texts[cols.strategy]
         measure_text = texts.get(cols.measure, "") if cols.measure is not None else ""
@@ -196,19 +238,22 @@ class TableReader:
         if strategy_text and not measure_text and rest <= {strategy_text}:
             if STRATEGY_RE.match(strategy_text).group(1):
                 self.enter_strategy(strategy_text, excel_row)
+                self.marks.append(Mark(excel_row, "heading", self.strategy))
             else:
                 self.pending_band = strategy_text  # a band row across the table
+                self.marks.append(Mark(excel_row, "band"))
             return
         if POLICY_RE.match(measure_text) and rest <= {measure_text}:
             self.enter_strategy(strategy_text, excel_row)
             self.policy_field, self.measure, self.project = measure_text, None, None
+            self.marks.append(Mark(excel_row, "policy", self.strategy, policy=measure_text))
             return
         self.enter_strategy(texts[cols.strategy], excel_row)
         if measure_text:
             self.enter_measure(measure_text, excel_row)
         self.enter_row(values, texts, excel_row)
 
-    def read_legend_row(self, filled) -> bool:
+    def read_legend_row(self, filled, excel_row: int) -> bool:
         """A legend printed on its own row under the header, e.g. 「(●は実施済み、…)」."""
         text = filled[self.cols.results]
         legend = notation.parse_legend(text)
@@ -218,6 +263,8 @@ class TableReader:
         ov.results_header = f"{ov.results_header}\n{text}" if ov.results_header else text
         ov.legend = legend
         ov.warnings = [w for w in ov.warnings if w.code != "no_legend"]
+        self.legend_problems(text, excel_row)
+        self.marks.append(Mark(excel_row, "legend"))
         return True
 
     def enter_strategy(self, heading: str, excel_row: int):
@@ -273,21 +320,6 @@ class TableReader:
         self.strategy.measures.append(self.measure)
         self.project = None
 
-    def parse_number(self, text: str, excel_row: int) -> int | None:
-        if not text:
-            return None
-        folded = unicodedata.normalize("NFKC", text).strip()
-        if folded.isdecimal():  # isdigit() also takes ❶ and ⓵, which int() refuses
-            return int(folded)
-        self.problem(
-            "error",
-            f"事業番号「{text}」が数字ではありません。",
-            col=self.cols.number,
-            row=excel_row,
-            code="bad_number",
-        )
-        return None
-
     def enter_row(self, values, texts, excel_row):
         cols = self.cols
         number_text, name = (
@@ -316,6 +348,16 @@ class TableReader:
         row = RowData(summary=cell_text(values[cols.summary]).strip(), excel_row=excel_row)
         previous = self.project.rows[-1] if self.project.rows else None
         self.project.rows.append(row)
+        self.marks.append(
+            Mark(
+                excel_row,
+                "data",
+                self.strategy,
+                self.measure,
+                self.project,
+                len(self.project.rows) - 1,
+            )
+        )
         self.read_municipalities(values, row, previous, excel_row)
         self.read_results(values[cols.results], row, excel_row)
         if (
@@ -332,59 +374,3 @@ class TableReader:
                 row=excel_row,
                 code="number_only",
             )
-
-    def read_municipalities(self, values, row: RowData, previous: RowData | None, excel_row):
-        """The row's 関係市町 as written, and the names it means. An empty cell under a row of
-        the same project continues it (a merged cell reads empty below its first row)."""
-        col = self.cols.municipalities
-        if col is None:
-            return
-        text = self.value(values, col)
-        if not text and previous is not None:
-            row.municipalities_text, row.municipalities = (
-                previous.municipalities_text,
-                list(previous.municipalities or []),
-            )
-        elif text:
-            row.municipalities_text, row.municipalities = (
-                text,
-                self.member_names(text, col, excel_row),
-            )
-        union = [n for r in self.project.rows for n in r.municipalities or []]
-        self.project.municipalities = self.members.ordered(union)
-
-    def member_names(self, text: str, col: int, excel_row: int) -> list[str]:
-        reading = self.members.read(text, self.overview.fiscal_year)
-        for code, message in reading.problems(self.overview.fiscal_year):
-            self.problem("error", message, col=col, row=excel_row, code=code)
-        return reading.names
-
-    def read_results(self, value, row: RowData, excel_row: int):
-        col = self.cols.results
-        cell = f"{get_column_letter(col + 1)}{excel_row}"
-        legend = self.overview.legend or None
-        for number, line in enumerate(notation.split_lines(cell_text(value)), start=1):
-            parsed = notation.classify_line(line, legend)
-            if parsed.kind == "activity":
-                row.activities.append(
-                    ActivityData(parsed.status, parsed.text, parsed.prefix, cell=cell)
-                )
-            elif parsed.kind == "detail" and row.activities:
-                row.activities[-1].details.append(parsed.text)
-            elif parsed.kind == "unknown_marker":
-                self.problem(
-                    "error",
-                    f"{number} 行目の記号「{parsed.symbol}」は凡例にありません: {line}",
-                    col=col,
-                    row=excel_row,
-                    code="unknown_marker",
-                )
-            elif parsed.kind in ("unmarked", "detail"):
-                row.activities.append(ActivityData(None, line, "", cell=cell))
-                self.problem(
-                    "warning",
-                    f"{number} 行目に状況の記号がありません。記号なしで取り込みます: {line}",
-                    col=col,
-                    row=excel_row,
-                    code="unmarked",
-                )

@@ -1,16 +1,16 @@
-"""Writing the 資料 table as a workbook in the source's layout (openpyxl; no database).
+"""Writing the 資料 table as a workbook in its edition's form (openpyxl; no database).
 
-``layout`` turns an Overview into a grid of cells and merged ranges — title, header with the
-legend, band rows, merged strategy/measure/number/name cells, policy-field rows — and
-``write_overview`` writes that grid. Every value is written as text or a number, never a formula.
+``grid.build_grid`` lays the table out — the rows above it where the edition put them, band and
+policy-field rows, strategy/measure/number/name/関係市町 cells merged, repeated or written once,
+page breaks — and ``write_overview`` writes that grid with the edition's sheet name, column
+widths and print set-up. Every value is written as text or a number, never a formula.
 """
 
 from __future__ import annotations
 
 import io
-import math
 import zipfile
-from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
@@ -18,135 +18,27 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.pagebreak import Break
 
-from .model import MeasureData, Overview, ProjectData, RowData, StrategyData
+from .grid import Grid, build_grid, row_heights
+from .layout import Layout
+from .model import Overview
+from .text import escape_ooxml
 
-COLUMN_WIDTHS = [13.0, 18.0, 4.5, 20.0, 32.0, 100.0, 16.0]
-A3_PAPER = 8
 FONT = "ＭＳ Ｐゴシック"  # as in the secretariat's workbook
-LINE_POINTS, ROW_PADDING_POINTS, TITLE_ROW_POINTS = 14.5, 4.0, 24.0
 SHEET_PART = "xl/worksheets/sheet1.xml"
 EMPTY_SHEET_DATA = b"<sheetData></sheetData>"
-
-
-@dataclass
-class Grid:
-    """Rows of (value, style name) and merged ranges as (first_row, first_col, last_row, last_col)."""
-
-    width: int
-    rows: list[list[tuple[object, str]]] = field(default_factory=list)
-    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
-
-    def add_row(self, values: dict[int, object], style: str = "cell") -> int:
-        self.rows.append([(values.get(col), style) for col in range(1, self.width + 1)])
-        return len(self.rows)
-
-    def set(self, row: int, col: int, value, style: str | None = None):
-        old_value, old_style = self.rows[row - 1][col - 1]
-        self.rows[row - 1][col - 1] = (value, style or old_style)
-
-    def merge(self, first_row: int, first_col: int, last_row: int, last_col: int | None = None):
-        last_col = last_col or first_col
-        if last_row > first_row or last_col > first_col:
-            self.merges.append((first_row, first_col, last_row, last_col))
-
-
-def layout(overview: Overview) -> Grid:
-    grid = Grid(width=overview.width)
-    width = grid.width
-    grid.add_row({1: overview.title, width: overview.document_label}, style="title")
-    grid.set(1, width, overview.document_label, "label")
-    grid.merge(1, 1, 1, width - 1)
-    header = {1: "取組", 3: "事業名", 5: "事業の概要", 6: overview.results_header}
-    if width == 7:
-        header[7] = "関係市町"
-    grid.add_row(header, style="header")
-    grid.merge(2, 1, 2, 2)
-    grid.merge(2, 3, 2, 4)
-    for strategy in overview.strategies:
-        layout_strategy(grid, strategy)
-    return grid
-
-
-def layout_strategy(grid: Grid, strategy: StrategyData):
-    band = grid.add_row({1: strategy.band or strategy.title}, style="band")
-    grid.merge(band, 1, band, grid.width)
-    first = band + 1
-    policy = ""
-    for measure in strategy.measures:
-        if measure.policy_field and measure.policy_field != policy:
-            policy = measure.policy_field
-            row = grid.add_row({2: policy}, style="policy")
-            grid.set(row, 1, None, "cell")
-            grid.merge(row, 2, row, grid.width)
-        layout_measure(grid, measure)
-    span_rows(grid, first, 1, strategy.heading)
-
-
-def span_rows(grid: Grid, first: int, col: int, value):
-    """Put ``value`` in column ``col`` merged over the rows from ``first`` to the last one
-    written (at least one row, so an empty strategy or measure still prints)."""
-    if len(grid.rows) < first:
-        grid.add_row({})
-    grid.set(first, col, value)
-    grid.merge(first, col, len(grid.rows))
-
-
-def layout_measure(grid: Grid, measure: MeasureData):
-    first = len(grid.rows) + 1
-    for project in measure.projects:
-        layout_project(grid, project)
-    span_rows(grid, first, 2, measure.heading)
-
-
-def layout_project(grid: Grid, project: ProjectData):
-    first = len(grid.rows) + 1
-    for data in project.rows or [RowData()]:
-        grid.add_row({5: data.summary or None, 6: data.results or None})
-    last = len(grid.rows)
-    grid.set(first, 3, project.number, "center")
-    grid.set(first, 4, project.name or None)
-    grid.merge(first, 3, last)
-    grid.merge(first, 4, last)
-    if grid.width == 7:
-        grid.set(first, 7, "、".join(project.municipalities or []) or None)
-        grid.merge(first, 7, last)
-
-
-def row_heights(grid: Grid) -> list[float]:
-    """Row heights in points that fit each row's wrapped text, as the secretariat sets them
-    by hand (14.5 pt a line of 10 pt text, plus 4): spreadsheet programs do not grow rows
-    on opening a file, and a clipped cell would print clipped."""
-    spans, covered = {}, set()
-    for first_row, first_col, last_row, last_col in grid.merges:
-        spans[first_row, first_col] = (last_row, last_col)
-        covered.update(
-            (r, c)
-            for r in range(first_row, last_row + 1)
-            for c in range(first_col, last_col + 1)
-            if (r, c) != (first_row, first_col)
-        )
-    heights = []
-    for number, row in enumerate(grid.rows, start=1):
-        lines = 1
-        for col, (value, _) in enumerate(row, start=1):
-            last_row, last_col = spans.get((number, col), (number, col))
-            if value is None or (number, col) in covered or last_row > number:
-                continue
-            chars = sum(COLUMN_WIDTHS[c - 1] for c in range(col, last_col + 1))
-            lines = max(lines, wrapped_lines(str(value), chars))
-        height = LINE_POINTS * lines + ROW_PADDING_POINTS
-        heights.append(max(height, TITLE_ROW_POINTS) if row[0][1] == "title" else height)
-    return heights
-
-
-def wrapped_lines(text: str, chars: float) -> int:
-    """Lines ``text`` takes in a column ``chars`` wide (full-width characters count two)."""
-    total = 0
-    for line in text.splitlines() or [""]:
-        width = 2 * len(line) - len(line.encode("ascii", "ignore"))  # non-ASCII counts two
-        total += max(1, math.ceil(width / chars))
-    return total
+STYLE_OF_KIND = {
+    "title": "title",
+    "label": "label",
+    "header": "header",
+    "results_header": "header",
+    "band": "band",
+    "policy": "policy",
+    "note": "note",
+    "number": "center",
+}
 
 
 def cell_styles() -> dict[str, dict]:
@@ -179,6 +71,7 @@ def cell_styles() -> dict[str, dict]:
             "alignment": wrap,
         },
         "policy": {"border": border, "font": bold, "alignment": wrap},
+        "note": {"font": Font(name=FONT, size=10), "alignment": Alignment(vertical="top")},
     }
 
 
@@ -205,7 +98,7 @@ def cell_xml(ref: str, value, style_id: int) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return f'<c r="{ref}" s="{style_id}"><v>{value}</v></c>'
     # An inline string is text by type: a line starting with = never becomes a formula.
-    text = escape_text(str(value))
+    text = escape_text(escape_ooxml(str(value)))
     return (
         f'<c r="{ref}" s="{style_id}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
     )
@@ -213,12 +106,16 @@ def cell_xml(ref: str, value, style_id: int) -> str:
 
 def sheet_data(grid: Grid, style_ids: dict[str, int]) -> bytes:
     letters = [get_column_letter(col) for col in range(1, grid.width + 1)]
+    ids = {kind: style_ids[STYLE_OF_KIND.get(kind, "cell")] for row in grid.rows for _, kind in row}
     parts = ["<sheetData>"]
     for number, (row, height) in enumerate(zip(grid.rows, row_heights(grid), strict=True), start=1):
-        parts.append(f'<row r="{number}" ht="{height:g}" customHeight="1">')
+        if height is None:
+            parts.append(f'<row r="{number}">')
+        else:
+            parts.append(f'<row r="{number}" ht="{height:g}" customHeight="1">')
         parts.extend(
-            cell_xml(f"{letter}{number}", value, style_ids[style])
-            for letter, (value, style) in zip(letters, row, strict=True)
+            cell_xml(f"{letter}{number}", value, ids[kind])
+            for letter, (value, kind) in zip(letters, row, strict=True)
         )
         parts.append("</row>")
     parts.append("</sheetData>")
@@ -226,18 +123,20 @@ def sheet_data(grid: Grid, style_ids: dict[str, int]) -> bytes:
 
 
 def write_overview(overview: Overview, destination) -> None:
-    """Write the 資料 table: A3 landscape, fitted to the page width, header repeated on each page.
+    """Write the 資料 table in its edition's form (by default the 令和2年度 one: A3 landscape,
+    fitted to the page width, header repeated on each page, each strategy on a new page).
 
     openpyxl writes the package (styles, page setup, print titles, merged ranges) around an
     empty sheet; the rows are then serialised here in one pass, which takes a fraction of the
     time openpyxl needs cell by cell for a 9,000-activity table.
     """
-    grid = layout(overview)
+    layout = overview.sheet_layout()
+    grid = build_grid(overview)
     workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet((overview.document_label or "資料")[:31])
-    for col, width in enumerate(COLUMN_WIDTHS[: grid.width], start=1):
+    sheet = workbook.create_sheet(layout.sheet or (overview.document_label or "資料")[:31])
+    for col, width in sorted(grid.widths.items()):
         sheet.column_dimensions[get_column_letter(col)].width = width
-    setup_page(sheet, grid)
+    setup_page(sheet, grid, layout)
     for first_row, first_col, last_row, last_col in grid.merges:
         sheet.merged_cells.ranges.add(
             CellRange(min_row=first_row, min_col=first_col, max_row=last_row, max_col=last_col)
@@ -257,14 +156,42 @@ def write_overview(overview: Overview, destination) -> None:
             target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
 
 
-def setup_page(sheet, grid: Grid):
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = A3_PAPER
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = "2:2"
-    sheet.print_area = f"A1:{get_column_letter(grid.width)}{max(len(grid.rows), 2)}"
-    sheet.freeze_panes = "A3"
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
+def is_on(value) -> bool:
+    return str(value).lower() in ("1", "true")
+
+
+def setup_page(sheet, grid: Grid, layout: Layout):
+    """The edition's print set-up: paper, orientation, fit, margins, centring, header and
+    footer, print titles and area, frozen panes, and the grid's page breaks."""
+    settings = layout.print
+    for name, value in settings.get("page_setup", {}).items():
+        try:
+            setattr(sheet.page_setup, name, value)
+        except (TypeError, ValueError):
+            continue
+    if settings.get("fit_to_page"):
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    for name, value in settings.get("margins", {}).items():
+        if hasattr(sheet.page_margins, name):
+            setattr(sheet.page_margins, name, float(value))
+    for name, value in settings.get("options", {}).items():
+        if hasattr(sheet.print_options, name):
+            setattr(sheet.print_options, name, is_on(value))
+    header_footer = settings.get("header_footer", {})
+    for name, text in header_footer.items():
+        if name in ("differentOddEven", "differentFirst"):
+            setattr(sheet.HeaderFooter, name, is_on(text))
+        else:
+            node = Element(name)
+            node.text = text
+            setattr(sheet.HeaderFooter, name, HeaderFooterItem.from_tree(node))
+    if settings.get("title_rows"):
+        sheet.print_title_rows = settings["title_rows"]
+    if settings.get("title_cols"):
+        sheet.print_title_cols = settings["title_cols"]
+    if settings.get("print_area"):
+        sheet.print_area = f"A1:{get_column_letter(grid.width)}{max(len(grid.rows), 1)}"
+    if settings.get("freeze"):
+        sheet.freeze_panes = settings["freeze"]
+    for row in grid.breaks:
+        sheet.row_breaks.append(Break(id=row))

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from projects.feeds import StatusChangesFeed
 from projects.models import Activity, Change, FiscalYear, Municipality, Project, Status
 from projects.reports import public as data
+from projects.reports.handout import PdfUnavailable, overview_pdf
 from projects.reports.tables import overview_from_db
 from projects.sitemaps import SITEMAPS
-from projects.table.formats import CONTENT_TYPES, filename
+from projects.table.formats import CONTENT_TYPES, OPEN_DATA_FORMATS, filename
 from projects.table.formats import render as render_export
-from projects.table.html import table_rows
+from projects.table.html import html_table
 
 from .page_cache import cached_response, render_public
 
@@ -167,7 +168,7 @@ def municipality_detail(request, slug):
         projects = list(
             Project.objects.filter(fiscal_year=fy)
             .for_municipality(municipality)
-            .with_counted_status_counts()
+            .with_counted_status_counts(municipality)
             .order_by("order")
         )
         counts = {}
@@ -198,14 +199,14 @@ def opendata(request):
         return {
             "title": _("オープンデータ"),
             "years": data.published_years(),
-            "formats": ("json", "csv", "xlsx"),
+            "formats": OPEN_DATA_FORMATS,
         }
 
     return render_public(request, "projects/opendata.html", build)
 
 
 def opendata_file(request, year, fmt):
-    if fmt not in CONTENT_TYPES:
+    if fmt not in OPEN_DATA_FORMATS:
         raise Http404(_("この形式には対応していません。"))
 
     def build():
@@ -231,13 +232,33 @@ def print_table(request, year):
             "title": _("%(title)s (印刷用)") % {"title": overview.title or fy.label},
             "fiscal_year": fy,
             "overview": overview,
-            "rows": table_rows(overview),
-            "width": overview.width,
+            "table": html_table(overview),
             "filename": filename(overview, "xlsx"),
             "print": True,
         }
 
     return render_public(request, "projects/print_table.html", build, key=(year,))
+
+
+def print_pdf(request, year):
+    """The published year's 資料 as the meeting's PDF (cached like the other files)."""
+
+    def build():
+        fy = get_object_or_404(FiscalYear.objects.published(), year=year)
+        return overview_pdf(overview_from_db(fy)), CONTENT_TYPES["pdf"]
+
+    try:
+        return cached_response(
+            request,
+            build,
+            headers={"Content-Disposition": f'attachment; filename="renkei-overview-{year}.pdf"'},
+        )
+    except PdfUnavailable as exc:
+        return HttpResponse(
+            _("PDF を作れません: %(reason)s") % {"reason": exc},
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
 
 
 def status_feed(request):

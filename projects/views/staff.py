@@ -27,9 +27,8 @@ from projects.reports.rounds import open_rounds_for
 from projects.reports.tables import overview_from_db
 from projects.resources import ActivityResource
 from projects.services import editing
-from projects.table import formats
 
-from .downloads import attachment, csv_response
+from .downloads import attachment, csv_response, overview_file
 
 NO_ROLE = (
     "実績を更新できるのは、担当の市町が設定された職員と事務局だけです。"
@@ -309,16 +308,16 @@ def history(request):
 
 @staff_only
 def export(request, kind, fmt):
-    """The 資料 workbook of what the page shows, or the flat activity table (CSV/XLSX)."""
+    """The 資料 (xlsx, or the PDF for the meeting) of what the page shows, or the flat
+    activity table (CSV/XLSX)."""
     scope = Scope.of(request)
     if scope.fiscal_year is None:
         return forbidden(request, NO_YEAR)
     suffix = f"-{scope.municipality.slug}" if scope.municipality else ""
-    if kind == "overview" and fmt == "xlsx":
+    if kind == "overview" and fmt in ("xlsx", "pdf"):
         projects = scope.projects() if scope.municipality else None
         overview = overview_from_db(scope.fiscal_year, projects=projects)
-        body = formats.render(overview, "xlsx")
-        return attachment(body, "xlsx", formats.filename(overview, "xlsx", suffix))
+        return overview_file(overview, fmt, suffix)
     if kind == "activities" and fmt in ("csv", "xlsx"):
         dataset = ActivityResource().export(scope.activities().order_by("row__project__order"))
         name = f"renkei-activities-{scope.fiscal_year.year}{suffix}.{fmt}"

@@ -21,10 +21,8 @@ from projects.reports.history import YEAR_SWITCHES, describe
 from projects.reports.tables import AsOfRefused, overview_as_of
 from projects.reports.years import compare_years, comparison_csv_rows
 from projects.services import years as year_service
-from projects.table.formats import filename
-from projects.table.formats import render as render_export
 
-from .downloads import attachment, csv_response
+from .downloads import csv_response, overview_file
 
 NOT_SECRETARIAT = "年度の管理は事務局だけが行えます。"
 
@@ -224,7 +222,8 @@ unlock = _confirmed(
 
 @secretariat_only
 def export_as_of(request, year):
-    """The year's 資料 xlsx as it stood at the end of the day given."""
+    """The year's 資料 (xlsx, or the PDF with ``format=pdf``) as it stood at the end of the day
+    given."""
     fiscal_year = get_object_or_404(FiscalYear, year=year)
     form = AsOfForm(request.GET)
     if not form.is_valid():
@@ -236,8 +235,8 @@ def export_as_of(request, year):
     except AsOfRefused as exc:
         messages.error(request, f"出力する時点: {exc}")
         return redirect("projects:years")
-    name = filename(overview, "xlsx", f"-as-of-{day.isoformat()}")
-    return attachment(render_export(overview, "xlsx"), "xlsx", name)
+    fmt = "pdf" if request.GET.get("format") == "pdf" else "xlsx"
+    return overview_file(overview, fmt, f"-as-of-{day.isoformat()}")
 
 
 # ---------------------------------------------------------------------------- public

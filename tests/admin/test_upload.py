@@ -253,7 +253,10 @@ def test_xml_entities_are_refused_through_defusedxml(users, r2, r2_path, part):
     assert "EntitiesForbidden" in causes
     response = client_for(users["jimukyoku"]).post(UPLOAD, {"file": as_upload(bomb)})
     assert response.status_code == 400
-    assert problems(response) == ["Excel ブックとして読めません (ValueError)。"]
+    assert problems(response) == [
+        "ブックの XML に実体参照 (ENTITY 宣言) があります。安全のため、実体参照を含むファイルは"
+        "受け付けません。Excel で保存し直したブックを使ってください。"
+    ]
 
 
 def test_a_workbook_without_the_table_is_refused(users, r2):

@@ -10,11 +10,12 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from projects.models import Activity, FiscalYear, Project
+from projects.models import FiscalYear, Project
 from projects.reports.tables import AsOfRefused, overview_as_of
 from projects.services import editing, years
 from projects.services.imports import import_overview, read_workbook
 from tests.conftest import ROOT
+from tests.support.history import imported_on
 from tests.support.staff import activity_of, client_for
 
 APRIL = datetime.datetime(2020, 4, 1, 9, tzinfo=datetime.UTC)
@@ -23,11 +24,9 @@ DAY = datetime.date(2021, 1, 31)
 
 @pytest.fixture
 def dated(demo_users, r2):
-    """R2 as if imported on 1 April 2020 (everything edited later is edited now)."""
-    Activity.objects.for_year(r2).update(created_at=APRIL)
-    Project.objects.filter(fiscal_year=r2).update(created_at=APRIL)
-    r2.changes.all().delete()  # load_demo's publishing, today
-    return r2
+    """R2 as if imported on 1 April 2020 (everything edited later is edited now; load_demo's
+    publishing, today, is dropped with the import's records)."""
+    return imported_on(r2, APRIL)
 
 
 def lines(overview, number):

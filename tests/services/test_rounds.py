@@ -111,7 +111,7 @@ def test_a_town_cannot_answer_for_activities_it_was_not_asked(round_, r2, users)
         )
 
 
-def test_closing_freezes_the_table_and_refuses_staff_writes(round_, r2, users):
+def test_closing_freezes_the_table_and_refuses_staff_writes(round_, r2, users, pdf_renderer):
     change_status(users["ube"], activity_of(r2, 28), "done")
     snapshot = rounds.close_round(user=users["jimukyoku"], round_=round_)
     round_.refresh_from_db()
@@ -121,7 +121,7 @@ def test_closing_freezes_the_table_and_refuses_staff_writes(round_, r2, users):
     assert [[c.value for c in row] for row in saved.iter_rows()] == [
         [c.value for c in row] for row in now.iter_rows()
     ]
-    assert snapshot.pdf is None  # no PDF export yet: the xlsx is kept
+    assert bytes(snapshot.pdf).startswith(b"%PDF-")  # the meeting handout as it stood
     message = (
         "令和2年度は照会「令和2年度実績見込み照会」を締め切ったため、変更できません。"
         "変更が必要なときは事務局に連絡してください (事務局が照会を再開すると変更できます)。"

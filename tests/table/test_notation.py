@@ -14,6 +14,7 @@ from projects.table.notation import (
     Line,
     classify_line,
     find_tags,
+    legend_problems,
     parse_legend,
     split_lines,
     strip_tags,
@@ -56,6 +57,27 @@ def test_parse_legend_seed_header_in_written_order():
         ("事業の実績見込み", {}),
         ("", {}),
         ("(◎は達成、×は未達成)", {}),
+        (
+            "事業の実績\n（実施済みは●、実施中は○、実施予定は△、中止は■）",
+            {
+                "done": "実施済み",
+                "in_progress": "実施中",
+                "planned": "実施予定",
+                "cancelled": "中止",
+            },
+        ),
+        ("【実施済み：●／実施中：○】", {"done": "実施済み", "in_progress": "実施中"}),
+        ("実施済み● 実施中○", {"done": "実施済み", "in_progress": "実施中"}),
+        (
+            "事業の実績 ●実施済み　○実施中　△実施予定　■中止・延期",
+            {
+                "done": "実施済み",
+                "in_progress": "実施中",
+                "planned": "実施予定",
+                "cancelled": "中止・延期",
+            },
+        ),
+        ("［■＝新型コロナウイルスの影響で中止］", {"cancelled": "新型コロナウイルスの影響で中止"}),
     ],
 )
 def test_parse_legend_variants(text, expected):
@@ -65,6 +87,30 @@ def test_parse_legend_variants(text, expected):
 
 def test_parse_legend_first_definition_wins():
     assert parse_legend("(●は実施済み、⚫は完了)") == {"done": "実施済み"}
+
+
+@pytest.mark.parametrize(
+    "text, problems",
+    [
+        (SEED_HEADER, []),
+        ("（実施済みは●、実施中は○、実施予定は△、中止は■）", []),
+        ("事業の実績", []),  # no legend at all: the reader's warning, not an error
+        (
+            "(●は実施済み、○は実施中、△は実施予定、■は中止、⚫は完了)",
+            ["凡例で「●」が 2 回定義されています (「●実施済み」と「⚫完了」)。"],
+        ),
+        (
+            "(●は実施済み、○は実施中、○は継続、△は実施予定、■は中止)",
+            ["凡例で「○」が 2 回定義されています (「○実施中」と「○継続」)。"],
+        ),
+        (
+            "(●は実施済み、○は実施中)",
+            ["凡例に「△」「■」の定義がありません (● ○ △ ■ のそれぞれの意味を書いてください)。"],
+        ),
+    ],
+)
+def test_legend_problems(text, problems):
+    assert legend_problems(text) == problems
 
 
 # ---------------------------------------------------------------- markers

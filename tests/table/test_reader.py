@@ -140,10 +140,13 @@ def test_every_error_reported_in_one_run(tmp_path):
 
 
 def test_marker_the_legend_does_not_define(tmp_path):
+    """A legend that leaves a status undefined is itself an error, and so is each line that
+    uses the undefined marker."""
     header = "事業の実績見込み\n(●は実施済み、○は実施中、△は実施予定)"
     ov = read(build(tmp_path / "l.xlsx", Sheet(small_rows(), results_header=header)))
     assert messages(ov.errors) == [
-        "シート「資料1-2」 セル F5 事業「2 起業・創業支援」: 2 行目の記号「■」は凡例にありません: ■交流会の実施"
+        "シート「資料1-2」 セル F2: 凡例に「■」の定義がありません (● ○ △ ■ のそれぞれの意味を書いてください)。",
+        "シート「資料1-2」 セル F5 事業「2 起業・創業支援」: 2 行目の記号「■」は凡例にありません: ■交流会の実施",
     ]
 
 
@@ -204,8 +207,10 @@ def test_damaged_workbook_is_refused(tmp_path):
         z.writestr("xl/workbook.xml", "not xml at all")
     with pytest.raises(WorkbookError) as info:
         read(path)
-    assert info.value.problems[0].code == "unreadable"
-    assert str(info.value.problems[0]).startswith("Excel ブックとして読めません (")
+    assert info.value.problems[0].code == "damaged"
+    assert messages(info.value.problems) == [
+        "ブックが壊れているため読めません: broken.xlsx。Excel で開けるか確かめ、保存し直してください。"
+    ]
 
 
 def test_oversized_file_is_refused(r2_path):
@@ -278,7 +283,8 @@ def test_legend_on_its_own_row_under_the_header(tmp_path):
     assert ov.results_header == "事業の実績\n(●は実施済み、○は実施中、△は実施予定)"
     assert ov.warnings[0].code == "unmarked"
     assert messages(ov.errors) == [
-        "シート「資料1-2」 セル F5 事業「2 起業・創業支援」: 2 行目の記号「■」は凡例にありません: ■交流会の実施"
+        "シート「資料1-2」 セル F3: 凡例に「■」の定義がありません (● ○ △ ■ のそれぞれの意味を書いてください)。",
+        "シート「資料1-2」 セル F5 事業「2 起業・創業支援」: 2 行目の記号「■」は凡例にありません: ■交流会の実施",
     ]
 
 
@@ -408,3 +414,26 @@ def test_a_retired_member_is_one_only_of_the_years_that_name_it(tmp_path):
 )
 def test_a_retired_members_name_leaves_a_cell_as_written(text, left):
     assert without_names(text, {"萩市"}) == left
+
+
+def test_legend_in_the_other_word_order_is_read_as_written(tmp_path):
+    header = "事業の実績\n（実施済みは●、実施中は○、実施予定は△、中止は■）"
+    ov = read(build(tmp_path / "o.xlsx", Sheet(small_rows(), results_header=header)))
+    assert ov.legend == {
+        "done": "実施済み",
+        "in_progress": "実施中",
+        "planned": "実施予定",
+        "cancelled": "中止",
+    }
+    assert ov.results_header == header
+    assert [w.code for w in ov.warnings] == ["unmarked", "number_only"]
+    assert ov.errors == []
+
+
+def test_a_marker_defined_twice_is_a_located_error(tmp_path):
+    header = "事業の実績見込み\n(●は実施済み、○は実施中、△は実施予定、■中止、■延期)"
+    ov = read(build(tmp_path / "d.xlsx", Sheet(small_rows(), results_header=header)))
+    assert messages(ov.errors) == [
+        "シート「資料1-2」 セル F2: 凡例で「■」が 2 回定義されています (「■中止」と「■延期」)。"
+    ]
+    assert ov.legend["cancelled"] == "中止"

@@ -108,7 +108,9 @@ def test_a_town_answers_and_hands_in(users, r2, round_):
     assert "この照会であなたの市町に尋ねていない実績項目です。" in hagi.content.decode()
 
 
-def test_the_secretariat_sees_every_town_and_closes_with_a_confirmation(users, r2, round_):
+def test_the_secretariat_sees_every_town_and_closes_with_a_confirmation(
+    users, r2, round_, pdf_renderer
+):
     rounds.submit(user=users["ube"], round_=round_)
     client = client_for(users["jimukyoku"])
     url = f"/staff/rounds/{round_.pk}/"
@@ -138,7 +140,9 @@ def test_the_secretariat_sees_every_town_and_closes_with_a_confirmation(users, r
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(download.content)).active
     assert sheet["A1"].value == "令和2年度連携事業概要及び実績見込み"
-    assert client.get(link.replace(".xlsx", ".pdf")).status_code == 404
+    pdf = client.get(link.replace(".xlsx", ".pdf"))
+    assert (pdf.status_code, pdf["Content-Type"]) == (200, "application/pdf")
+    assert pdf.content.startswith(b"%PDF-")
 
     activity = activity_of(r2, 28)
     refused = client_for(users["ube"]).post(

@@ -1,4 +1,4 @@
-"""python manage.py export_overview --year N [--format xlsx|json|csv] [--as-of YYYY-MM-DD] [-o FILE]"""
+"""python manage.py export_overview --year N [--format xlsx|json|csv|pdf] [--as-of YYYY-MM-DD] [-o FILE]"""
 
 import datetime
 import sys
@@ -6,12 +6,16 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.models import FiscalYear
+from projects.reports.handout import PdfUnavailable, overview_pdf
 from projects.reports.tables import AsOfRefused, overview_as_of, overview_from_db
 from projects.table.formats import CONTENT_TYPES, filename, render
 
 
 class Command(BaseCommand):
-    help = "年度の資料を xlsx (資料の様式)、json (renkei-overview/1)、csv で出力します。"
+    help = (
+        "年度の資料を xlsx (取り込んだ資料の様式)、json (renkei-overview/1)、csv、"
+        "pdf (会議用の A3 横) で出力します。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="年度 (西暦の開始年、例: 2020)")
@@ -41,7 +45,10 @@ class Command(BaseCommand):
                 overview = overview_as_of(fiscal_year, as_of)
             except AsOfRefused as exc:
                 raise CommandError(str(exc)) from exc
-        data = render(overview, format)
+        try:
+            data = overview_pdf(overview) if format == "pdf" else render(overview, format)
+        except PdfUnavailable as exc:
+            raise CommandError(f"PDF を作れません: {exc}") from exc
         if output == "-":
             sys.stdout.buffer.write(data)
             return
