@@ -167,6 +167,9 @@ OVERVIEW_MAX_UPLOAD_BYTES = int(os.environ.get("OVERVIEW_MAX_UPLOAD_BYTES", 10 *
 OVERVIEW_MAX_UNCOMPRESSED_BYTES = int(
     os.environ.get("OVERVIEW_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
 )
+# An upload waits this long for its confirmation (then ``expire_uploads`` or the next upload
+# removes it, and its preview is gone).
+OVERVIEW_PENDING_SECONDS = int(os.environ.get("OVERVIEW_PENDING_SECONDS", 24 * 60 * 60))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

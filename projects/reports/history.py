@@ -24,6 +24,20 @@ FIELD_LABELS = {
     "summary": "事業の概要",
     "published": "公開",
     "is_current": "現在の年度",
+    "marker": "記号の表記",
+    "title": "表題",
+    "document_label": "資料番号",
+    "results_header": "実績欄の見出し",
+    "legend": "凡例",
+    "has_municipality_column": "関係市町の列",
+    "strategy_title": "名称",
+    "strategy_heading": "取組欄の表記",
+    "band": "帯の表記",
+    "measure_title": "名称",
+    "measure_heading": "施策欄の表記",
+    "measure_order": "施策の順序",
+    "project_order": "事業の順序",
+    "activity_order": "実績項目の順序",
 }
 BOOLEANS = {"true": "はい", "false": "いいえ", "True": "はい", "False": "いいえ"}
 YEAR_SWITCHES = ("published", "is_current", "rollover")
@@ -39,7 +53,7 @@ def value_display(field: str, value: str) -> str:
     """A recorded value as people read it: statuses as glyph and words."""
     if field == "status":
         return status_display(value or None)
-    if field in ("published", "is_current"):
+    if field in ("published", "is_current", "has_municipality_column"):
         return BOOLEANS.get(value, value)
     return value if value else "(なし)"
 
@@ -49,6 +63,8 @@ def describe(change: Change) -> str:
     if change.field in YEAR_SWITCHES:
         return describe_year_switch(change)
     label = FIELD_LABELS.get(change.field, change.field)
+    if change.subject:
+        label = f"{change.subject} {label}"
     if change.field == "created":
         return f"{label}: {change.new_value}"
     if change.field == "deleted":
