@@ -32,6 +32,11 @@ def as_upload(content: bytes, name: str = "r02.xlsx") -> io.BytesIO:
     return upload
 
 
+def token_of(html: str) -> str:
+    """The token of the preview page, which its confirmation must carry."""
+    return re.search(r'name="token" value="(\w+)"', html)[1]
+
+
 def problems(response) -> list[str]:
     html = response.content.decode()
     block = html.split('<ul class="upload-problems">')[1].split("</ul>")[0]
@@ -74,9 +79,11 @@ def test_preview_shows_the_change_and_the_conflict_then_confirm_applies_it(users
     # nothing is written by the preview
     assert Activity.objects.get(pk=in_file.pk).status == "in_progress"
     assert Activity.objects.get(pk=portal_edit.pk).status == "done"
-    assert not Change.objects.filter(source="import").exists()
+    assert not Change.objects.filter(source="import").exclude(field="created").exists()
 
-    confirmed = client.post(response["Location"], {"confirm": "確定して取り込む"})
+    confirmed = client.post(
+        response["Location"], {"confirm": "確定して取り込む", "token": token_of(html)}
+    )
     assert confirmed.status_code == 302
     assert confirmed["Location"] == f"/admin/projects/fiscalyear/{r2.pk}/change/"
     assert Activity.objects.get(pk=in_file.pk).status == "done"
@@ -88,7 +95,8 @@ def test_preview_shows_the_change_and_the_conflict_then_confirm_applies_it(users
         "done",
     )
     assert not PendingUpload.objects.exists()
-    assert client.post(response["Location"], {"confirm": "確定して取り込む"}).status_code == 404
+    again = {"confirm": "確定して取り込む", "token": token_of(html)}
+    assert client.post(response["Location"], again).status_code == 404
 
 
 def test_cancel_writes_nothing(users, r2, r2_path):
@@ -130,8 +138,9 @@ def test_staff_upload_touching_another_municipality_is_refused(users, r2, r2_pat
     )
     assert response.status_code == 400
     assert problems(response) == [
-        "シート「資料1-2」 事業「7 広域観光連携」: "
-        "この事業を変更する権限がありません (担当市町の事業ではありません)。"
+        "シート「資料1-2」 セル F10 事業「7 広域観光連携」: "
+        "行 1「効果的な情報発信・プロモーション事業の実施」 状況: ○ 実施中 → ● 実施済み — "
+        "この行の実績項目を変更する権限がありません (担当の市町が関係市町に入っていない行です)。"
     ]
     assert not PendingUpload.objects.exists()
 

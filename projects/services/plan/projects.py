@@ -140,7 +140,8 @@ def plan_rows(w, projects):
                             [rdata.summary or "(概要なし)", *content_lines([rdata], rows_too=False)]
                         ),
                         project_obj=project,
-                        **where,
+                        project=where["project"],
+                        cell=where["cell"],
                     )
             else:
                 obj.project = project  # the same project: no query when read below
