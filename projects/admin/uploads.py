@@ -123,10 +123,24 @@ def other_rows(result):
     ]
 
 
-def remember(pending: PendingUpload, result, *, choices=()) -> str:
-    """Keep what this page was computed from; the token ties a confirmation to the page."""
+def remember(pending: PendingUpload, result, *, conflicts=()) -> str:
+    """Keep what this page was computed from, and the conflicts it asks about; the token ties
+    a confirmation to the page."""
     token = secrets.token_hex(8)
-    pending.snapshot = {"result": result.snapshot, "token": token, "choices": list(choices)}
+    pending.snapshot = {
+        "result": result.snapshot,
+        "token": token,
+        "conflicts": [
+            {
+                "key": d.key,
+                "cell": d.cell,
+                "project": d.project,
+                "describe": d.describe(),
+                "since_preview": d.since_preview,
+            }
+            for d in conflicts
+        ],
+    }
     pending.save(update_fields=["snapshot"])
     return token
 
@@ -232,14 +246,20 @@ class UploadViews:
             return self.confirm(request, pending)
         return self.show(request, pending)
 
-    def show(self, request, pending, *, status=200, notice="", conflict=None):
-        """The preview: what the file would change now, computed without writing."""
+    def show(self, request, pending, *, status=200, notice="", conflict=None, asking=False):
+        """The preview: what the file would change now, computed without writing. After a
+        conflict it asks about each conflicting activity; ``asking`` asks again (the same
+        conflicts, the same token) when the choices were not all made."""
         try:
             overview, result = dry_run(pending, request.user)
         except (WorkbookError, ImportRefused) as exc:
             return self.refused(request, pending, exc)
-        choices = [d.key for d in conflict.since_preview] if conflict else []
-        token = remember(pending, conflict or result, choices=choices)
+        if asking:
+            token, since = pending.snapshot["token"], pending.snapshot["conflicts"]
+        else:
+            since = conflict.since_preview if conflict else []
+            token = remember(pending, conflict or result, conflicts=since)
+            since = pending.snapshot["conflicts"]
         return self.render(
             request,
             "upload_preview.html",
@@ -250,7 +270,7 @@ class UploadViews:
             diffs=diff_rows(result),
             others=other_rows(result),
             conflicts=[row for row in diff_rows(result) if row["diff"].conflict],
-            since_preview=conflict.since_preview if conflict else [],
+            since_preview=since,
             notice=notice,
             token=token,
         )
@@ -271,9 +291,10 @@ class UploadViews:
         stored = pending.snapshot or {}
         if request.POST.get("token") != stored.get("token"):
             return self.show(request, pending, status=409, notice=STALE_PAGE)
-        choices = {key: request.POST.get(f"choice-{key}", "") for key in stored.get("choices", [])}
+        asked = [item["key"] for item in stored.get("conflicts", [])]
+        choices = {key: request.POST.get(f"choice-{key}", "") for key in asked}
         if any(value not in ("overwrite", "keep") for value in choices.values()):
-            return self.show(request, pending, status=400, notice=CHOOSE)
+            return self.show(request, pending, status=400, notice=CHOOSE, asking=True)
         keep = {key for key, value in choices.items() if value == "keep"}
         try:
             with transaction.atomic():

@@ -337,3 +337,49 @@ def test_preview_of_the_next_year_shows_its_links_to_the_year_before(users, r2, 
         == "前年度 (令和2年度) の事業との対応: 対応 29、番号変更 0、名称変更 1、新規 0、終了 0"
     )
     assert items[1] == "名称変更: 15 広域交通ネットワーク機能の強化 → 15 広域交通ネットワークの強化"
+
+
+def test_an_activity_changed_after_the_preview_is_a_conflict_to_decide(users, r2, r2_path):
+    """Nothing is overwritten silently: the confirmation finds the staff edit made after the
+    preview, writes nothing and asks; "keep" leaves the edit, versions only grow."""
+    kept, overwritten = activity_of(r2, 28, 0), activity_of(r2, 28, 1)
+    changes = {**with_status(kept, "●"), **with_status(overwritten, "●")}
+    in_file = overwritten.text
+    client = client_for(users["jimukyoku"])
+    response = client.post(UPLOAD, {"file": as_upload(workbook_with(r2_path, changes))})
+    preview = client.get(response["Location"]).content.decode()
+    for activity, text in ((kept, "画面での変更"), (overwritten, "別の変更")):
+        editing.update_activity(
+            user=users["ube"],
+            activity=activity,
+            status="cancelled",
+            text=text,
+            details=activity.details,
+            expected_version=1,
+        )
+    confirm = {"confirm": "確定して取り込む", "token": token_of(preview)}
+    conflict = client.post(response["Location"], confirm)
+    assert conflict.status_code == 409
+    html = conflict.content.decode()
+    assert (
+        "確認画面を表示した後に、次の実績項目が他の人に変更されました。何も書き込んでいません。"
+        in html
+    )
+    assert Activity.objects.get(pk=kept.pk).text == "画面での変更"
+    # the choice is asked for each activity; without it nothing is written either
+    again = {"confirm": "確定して取り込む", "token": token_of(html)}
+    assert client.post(response["Location"], again).status_code == 400
+    choices = {
+        **again,
+        f"choice-activity:{kept.pk}": "keep",
+        f"choice-activity:{overwritten.pk}": "overwrite",
+    }
+    done = client.post(response["Location"], choices)
+    assert done.status_code == 302
+    kept_now, overwritten_now = (Activity.objects.get(pk=a.pk) for a in (kept, overwritten))
+    assert (kept_now.status, kept_now.text, kept_now.version) == ("cancelled", "画面での変更", 2)
+    assert (overwritten_now.status, overwritten_now.text, overwritten_now.version) == (
+        "done",
+        in_file,
+        3,
+    )

@@ -50,7 +50,16 @@ def plan_projects(w, measures):
             plan_project_fields(w, level, obj, values, data, where)
         if data.municipalities is not None:
             wanted = [munis[n] for n in data.municipalities if n in munis]
-            plan_links(w, obj, wanted, "projects", data.label, where, project_obj=obj)
+            plan_links(
+                w,
+                obj,
+                wanted,
+                "projects",
+                data.label,
+                where,
+                excel_row=data.excel_row,
+                project_obj=obj,
+            )
         pairs.append((data, obj))
     reordered(w, "project_order", kept, str)
     for obj in stale:
@@ -86,7 +95,7 @@ def plan_project_fields(w, level, obj, values, data, where):
         )
 
 
-def plan_links(w, obj, wanted, level_name, label, where, *, project_obj, subject=""):
+def plan_links(w, obj, wanted, level_name, label, where, *, excel_row, project_obj, subject=""):
     """The municipality links of a project or a row become ``wanted``."""
     current = [] if obj.pk is None else sorted(obj.municipalities.all(), key=by_order)
     wanted = sorted(set(wanted), key=by_order)
@@ -101,7 +110,7 @@ def plan_links(w, obj, wanted, level_name, label, where, *, project_obj, subject
             old=names(current),
             new=names(wanted),
             project=label,
-            cell=w.cell("municipalities", where.get("row", 0)) or where["cell"],
+            cell=w.cell("municipalities", excel_row) or where["cell"],
             project_obj=project_obj,
         )
 
@@ -150,7 +159,15 @@ def plan_rows(w, projects):
                 wanted = [munis[n] for n in rdata.municipalities or [] if n in munis]
                 before = len(w.differences)
                 plan_links(
-                    w, obj, wanted, "rows", data.label, where, project_obj=project, subject=subject
+                    w,
+                    obj,
+                    wanted,
+                    "rows",
+                    data.label,
+                    where,
+                    excel_row=rdata.excel_row,
+                    project_obj=project,
+                    subject=subject,
                 )
                 w.row_links.append(w.project_links.pop())
                 if len(w.differences) > before and "municipalities_text" in values:
