@@ -40,6 +40,12 @@ def database_from_url(url: str) -> dict:
         name = config["NAME"] or ":memory:"
         if name != ":memory:" and not os.path.isabs(name):
             config["NAME"] = str(BASE_DIR / name)
+        # Writers take the lock when their transaction begins and wait for each other (up to
+        # DJANGO_SQLITE_TIMEOUT seconds) instead of failing with "database is locked".
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": float(os.environ.get("DJANGO_SQLITE_TIMEOUT", 20)),
+        }
     return config
 
 
@@ -82,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChosenLanguageMiddleware",
     "portal.middleware.RefuseNulMiddleware",
+    "portal.middleware.BusyDatabaseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -7,11 +7,11 @@ from django.contrib.auth.admin import UserAdmin
 from projects import permissions
 from projects.models import Change, StaffProfile
 
-from .access import SecretariatOnly, scoped_to_municipality
+from .access import CheckedDateHierarchy, SecretariatOnly, scoped_to_municipality
 
 
 @admin.register(Change)
-class ChangeAdmin(admin.ModelAdmin):
+class ChangeAdmin(CheckedDateHierarchy, admin.ModelAdmin):
     list_display = ("changed_at", "user", "source", "field", "old_value", "new_value", "project")
     list_filter = ("fiscal_year", "source", "field")
     list_select_related = ("user", "project", "fiscal_year")

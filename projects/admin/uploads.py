@@ -24,6 +24,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from portal.middleware import reads_its_own_body, refused_field
 from projects import permissions
 from projects.forms import UploadForm
 from projects.models import FiscalYear, PendingUpload
@@ -61,6 +62,12 @@ class SizeCap(FileUploadHandler):
 
     def file_complete(self, file_size):
         return None
+
+
+def declared_length(request) -> int:
+    """The body's Content-Length; one that is no number counts as none (Django reads it so)."""
+    value = request.META.get("CONTENT_LENGTH") or ""
+    return int(value) if value.isascii() and value.isdigit() else 0
 
 
 def with_form_hints(problems):
@@ -168,12 +175,13 @@ class UploadViews:
 
     @property
     def start(self):
+        @reads_its_own_body  # control characters are checked once the upload cap is set
         @csrf_exempt  # CSRF is checked below, after the size check and the upload cap are set
         def view(request):
             if not permissions.can_upload(request.user):
                 return self.render(request, "upload.html", status=403, refused=NOT_ALLOWED)
             if request.method == "POST":
-                length = int(request.META.get("CONTENT_LENGTH") or 0)
+                length = declared_length(request)
                 if length > settings.OVERVIEW_MAX_UPLOAD_BYTES + FORM_OVERHEAD:
                     return self.render(
                         request,
@@ -183,6 +191,9 @@ class UploadViews:
                         problems=[too_large(length)],
                     )
                 request.upload_handlers.insert(0, SizeCap(request))
+                refused = refused_field(request)
+                if refused is not None:
+                    return refused
             return csrf_protect(self.receive)(request)
 
         return view

@@ -4,9 +4,9 @@ refused with its cell and the reason, and nothing is written. The secretariat's 
 applied and every difference goes into the history."""
 
 import dataclasses
-from html import escape
 import io
 import re
+from html import escape
 
 import pytest
 
