@@ -227,3 +227,18 @@ class MunicipalityFilterForm(forms.Form):
         self.fields["municipality"].choices = [("", "すべての市町")] + [
             (m.slug, m.name) for m in municipalities
         ]
+
+
+class StaffFilterForm(MunicipalityFilterForm):
+    """The staff page's filters: the municipality (the secretariat's choice; None leaves it
+    out) and the strategy."""
+
+    strategy = forms.ChoiceField(label="取組", required=False)
+
+    def __init__(self, *args, municipalities=None, strategies=(), **kwargs):
+        super().__init__(*args, municipalities=municipalities or (), **kwargs)
+        if municipalities is None:
+            del self.fields["municipality"]
+        self.fields["strategy"].choices = [("", "すべての取組")] + [
+            (str(s.number), f"{s.number} {s.title}") for s in strategies
+        ]
