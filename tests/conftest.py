@@ -84,6 +84,12 @@ def demo_users(db, r2, settings):
     settings.DEBUG = False
     from django.contrib.auth import get_user_model
 
+    from projects.models import StaffProfile
+
+    # The tests use them as real accounts, which log in with DEBUG off (tests/test_demo.py
+    # checks that demo-marked ones cannot).
+    StaffProfile.objects.update(is_demo=False)
+
     return {u.username: u for u in get_user_model().objects.all()}
 
 

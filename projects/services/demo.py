@@ -19,7 +19,8 @@ DEMO_ACCOUNTS = (
 
 @transaction.atomic
 def create_demo_accounts(*, password: str) -> list[str]:
-    """The documented demo users; re-running resets their password and role."""
+    """The documented demo users, marked as such (they cannot log in with DEBUG off, and
+    ``check --deploy`` fails while one is active); re-running resets their password and role."""
     User = get_user_model()
     names = []
     for username, label, code in DEMO_ACCOUNTS:
@@ -29,7 +30,12 @@ def create_demo_accounts(*, password: str) -> list[str]:
         user.save()
         municipality = Municipality.objects.get(slug=code) if code else None
         StaffProfile.objects.update_or_create(
-            user=user, defaults={"municipality": municipality, "is_secretariat": code is None}
+            user=user,
+            defaults={
+                "municipality": municipality,
+                "is_secretariat": code is None,
+                "is_demo": True,
+            },
         )
         names.append(username)
     return names
@@ -71,3 +77,13 @@ def publish_latest_if_none() -> FiscalYear | None:
     if latest is not None:
         years.publish(fiscal_year=latest)
     return latest
+
+
+@transaction.atomic
+def remove_demo_accounts() -> list[str]:
+    """Delete the accounts ``create_demo_accounts`` made (their history keeps no user)."""
+    User = get_user_model()
+    demo = User.objects.filter(staff_profile__is_demo=True)
+    names = sorted(demo.values_list("username", flat=True))
+    demo.delete()
+    return names
