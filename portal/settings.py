@@ -1,7 +1,9 @@
 """Settings for the 連携事業ポータル, read from the environment.
 
 Variables: DATABASE_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS,
-REDIS_URL, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_SECURE (production HTTPS settings).
+REDIS_URL, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_SECURE (production HTTPS settings),
+DJANGO_TRUSTED_PROXY_COUNT, DJANGO_LOGIN_TRUSTED_NETWORKS, DJANGO_SQLITE_TIMEOUT,
+OVERVIEW_PENDING_SECONDS (see the README).
 """
 
 import os
@@ -204,6 +206,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# The login throttle (portal/auth.py) reads the client's address through this many proxies
+# (X-Forwarded-For from the right), and never locks an account for the secretariat's networks.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", 0))
+LOGIN_TRUSTED_NETWORKS = [
+    n.strip() for n in os.environ.get("DJANGO_LOGIN_TRUSTED_NETWORKS", "").split(",") if n.strip()
+]
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
