@@ -45,9 +45,11 @@ def database_from_url(url: str) -> dict:
             config["NAME"] = str(BASE_DIR / name)
         # Writers take the lock when their transaction begins and wait for each other (up to
         # DJANGO_SQLITE_TIMEOUT seconds) instead of failing with "database is locked".
+        # Write-ahead logging lets pages be read while a write is under way.
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": float(os.environ.get("DJANGO_SQLITE_TIMEOUT", 20)),
+            "init_command": "PRAGMA journal_mode=WAL;",
         }
     return config
 
