@@ -85,6 +85,11 @@ class ActivityFieldsMixin:
     def clean_text(self):
         return clean_activity_text(self.cleaned_data["text"])
 
+    def details_text(self) -> str:
+        """The detail lines as the textarea shows them (the staff page writes it out)."""
+        value = self["details"].value()
+        return self.fields["details"].prepare_value(value) if value else ""
+
 
 class ActivityForm(ActivityFieldsMixin, forms.Form):
     """One activity on the staff page; ``version`` is the version the form was rendered with."""

@@ -238,7 +238,7 @@ def test_an_account_locked_from_many_addresses_logs_in_from_the_office_or_after_
 
 
 def test_without_proxies_the_forwarded_header_is_ignored(users):
-    for i in range(auth.LOGIN_FAILURE_LIMIT):
+    for _ in range(auth.LOGIN_FAILURE_LIMIT):
         login(Client(), "/accounts/login/", "ube", "wrong")
     response = Client().post(
         "/accounts/login/",
