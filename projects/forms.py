@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -85,10 +87,30 @@ class ActivityFieldsMixin:
     def clean_text(self):
         return clean_activity_text(self.cleaned_data["text"])
 
-    def details_text(self) -> str:
-        """The detail lines as the textarea shows them (the staff page writes it out)."""
-        value = self["details"].value()
-        return self.fields["details"].prepare_value(value) if value else ""
+    @cached_property
+    def page_fields(self) -> dict:
+        """What the staff page writes out for this form's fields, computed once: a page has
+        a hundred of these forms, and the widgets' own templates would take most of its time."""
+        status, text, details = self["status"], self["text"], self["details"]
+        chosen = status.value() or ""
+        value = details.value()
+        return {
+            "status": {
+                "name": status.html_name,
+                "id": status.auto_id,
+                "required": status.field.required,
+                "choices": [
+                    (f"{status.auto_id}_{i}", v, label, v == chosen)
+                    for i, (v, label) in enumerate(status.field.choices)
+                ],
+            },
+            "text": {"name": text.html_name, "id": text.auto_id, "value": text.value() or ""},
+            "details": {
+                "name": details.html_name,
+                "id": details.auto_id,
+                "value": self.fields["details"].prepare_value(value) if value else "",
+            },
+        }
 
 
 class ActivityForm(ActivityFieldsMixin, forms.Form):
