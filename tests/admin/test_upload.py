@@ -383,3 +383,27 @@ def test_an_activity_changed_after_the_preview_is_a_conflict_to_decide(users, r2
         in_file,
         3,
     )
+
+
+def test_pending_uploads_expire(users, r2, r2_path, settings, capsys):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    client = client_for(users["jimukyoku"])
+    location = client.post(UPLOAD, {"file": as_upload(r2_path.read_bytes())})["Location"]
+    pending = PendingUpload.objects.get()
+    PendingUpload.objects.filter(pk=pending.pk).update(
+        created_at=timezone.now() - timedelta(seconds=settings.OVERVIEW_PENDING_SECONDS + 1)
+    )
+    response = client.get(location)  # its preview is gone, even before the clean-up
+    assert response.status_code == 404
+    call_command("expire_uploads")
+    assert capsys.readouterr().out == "期限切れのアップロードを削除しました: 1 件\n"
+    assert not PendingUpload.objects.exists()
+    # and each upload removes the expired ones too
+    client.post(UPLOAD, {"file": as_upload(r2_path.read_bytes())})
+    PendingUpload.objects.update(created_at=timezone.now() - timedelta(days=2))
+    client.post(UPLOAD, {"file": as_upload(r2_path.read_bytes())})
+    assert PendingUpload.objects.count() == 1
