@@ -11,7 +11,7 @@ written becomes one ``Change`` (``history_row``).
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from projects import permissions
 from projects.models import Change, ChangeSource, Status
@@ -86,7 +86,6 @@ class Difference:
     within: bool = False  # part of a larger creation or removal, which is shown instead
     since_preview: str = ""  # why the activity conflicts with the preview ("" if it does not)
     portal_changed: bool = False  # its status was changed in the portal since the last import
-    extra: dict = field(default_factory=dict)
 
     @property
     def field_name(self) -> str:

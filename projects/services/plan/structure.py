@@ -142,8 +142,11 @@ def reordered(w, field_name: str, kept: list, label) -> None:
 
 
 def year_text(value) -> str:
-    if isinstance(value, dict):
-        return "、".join(f"{CANONICAL_MARKERS.get(k, k)}{v}" for k, v in value.items())
+    if isinstance(value, dict):  # a legend, in the statuses' order (jsonb keeps no order)
+        keys = [k for k in CANONICAL_MARKERS if k in value] + sorted(
+            set(value) - set(CANONICAL_MARKERS)
+        )
+        return "、".join(f"{CANONICAL_MARKERS.get(k, k)}{value[k]}" for k in keys)
     if isinstance(value, bool):
         return "あり" if value else "なし"
     return str(value)
