@@ -1,13 +1,16 @@
 """Settings for the 連携事業ポータル, read from the environment.
 
 Variables: DATABASE_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS, EMAIL_* and
-PORTAL_BASE_URL (mail), REDIS_URL, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_SECURE (HTTPS).
+PORTAL_BASE_URL (mail), REDIS_URL, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_SECURE (HTTPS),
+DJANGO_TRUSTED_PROXY_COUNT, DJANGO_LOGIN_TRUSTED_NETWORKS, DJANGO_SQLITE_TIMEOUT,
+OVERVIEW_PENDING_SECONDS (see the README).
 """
 
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +43,14 @@ def database_from_url(url: str) -> dict:
         name = config["NAME"] or ":memory:"
         if name != ":memory:" and not os.path.isabs(name):
             config["NAME"] = str(BASE_DIR / name)
+        # Writers take the lock when their transaction begins and wait for each other (up to
+        # DJANGO_SQLITE_TIMEOUT seconds) instead of failing with "database is locked".
+        # Write-ahead logging lets pages be read while a write is under way.
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": float(os.environ.get("DJANGO_SQLITE_TIMEOUT", 20)),
+            "init_command": "PRAGMA journal_mode=WAL;",
+        }
     return config
 
 
@@ -73,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "import_export",
+    "csp",
     "projects",
 ]
 
@@ -82,11 +94,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChosenLanguageMiddleware",
     "portal.middleware.RefuseNulMiddleware",
+    "portal.middleware.BusyDatabaseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -160,6 +174,7 @@ STORAGES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTHENTICATION_BACKENDS = ["portal.backends.PortalBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 
@@ -168,12 +183,39 @@ OVERVIEW_MAX_UPLOAD_BYTES = int(os.environ.get("OVERVIEW_MAX_UPLOAD_BYTES", 10 *
 OVERVIEW_MAX_UNCOMPRESSED_BYTES = int(
     os.environ.get("OVERVIEW_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
 )
+# An upload waits this long for its confirmation (then ``expire_uploads`` or the next upload
+# removes it, and its preview is gone).
+OVERVIEW_PENDING_SECONDS = int(os.environ.get("OVERVIEW_PENDING_SECONDS", 24 * 60 * 60))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# Content-Security-Policy (django-csp): scripts and styles only from the site's own static
+# files, never inline; the templates keep their CSS and JS in static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# The login throttle (portal/auth.py) reads the client's address through this many proxies
+# (X-Forwarded-For from the right), and never locks an account for the secretariat's networks.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", 0))
+LOGIN_TRUSTED_NETWORKS = [
+    n.strip() for n in os.environ.get("DJANGO_LOGIN_TRUSTED_NETWORKS", "").split(",") if n.strip()
+]
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

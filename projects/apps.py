@@ -8,6 +8,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("連携事業")
 
     def ready(self):
+        from . import checks  # noqa: F401 - registers the deployment checks
         from .cache import connect_signals
 
         connect_signals()

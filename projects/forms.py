@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -94,6 +96,31 @@ class ActivityFieldsMixin:
 
     def clean_text(self):
         return clean_activity_text(self.cleaned_data["text"])
+
+    @cached_property
+    def page_fields(self) -> dict:
+        """What the staff page writes out for this form's fields, computed once: a page has
+        a hundred of these forms, and the widgets' own templates would take most of its time."""
+        status, text, details = self["status"], self["text"], self["details"]
+        chosen = status.value() or ""
+        value = details.value()
+        return {
+            "status": {
+                "name": status.html_name,
+                "id": status.auto_id,
+                "required": status.field.required,
+                "choices": [
+                    (f"{status.auto_id}_{i}", v, label, v == chosen)
+                    for i, (v, label) in enumerate(status.field.choices)
+                ],
+            },
+            "text": {"name": text.html_name, "id": text.auto_id, "value": text.value() or ""},
+            "details": {
+                "name": details.html_name,
+                "id": details.auto_id,
+                "value": self.fields["details"].prepare_value(value) if value else "",
+            },
+        }
 
 
 class ActivityForm(ActivityFieldsMixin, forms.Form):
@@ -314,3 +341,18 @@ class RoundForm(forms.Form):
             if years:
                 self.initial.setdefault("fiscal_year", years[0].pk)
                 self.initial.setdefault("title", f"{years[0].label}実績見込み照会")
+
+
+class StaffFilterForm(MunicipalityFilterForm):
+    """The staff page's filters: the municipality (the secretariat's choice; None leaves it
+    out) and the strategy."""
+
+    strategy = forms.ChoiceField(label="取組", required=False)
+
+    def __init__(self, *args, municipalities=None, strategies=(), **kwargs):
+        super().__init__(*args, municipalities=municipalities or (), **kwargs)
+        if municipalities is None:
+            del self.fields["municipality"]
+        self.fields["strategy"].choices = [("", "すべての取組")] + [
+            (str(s.number), f"{s.number} {s.title}") for s in strategies
+        ]

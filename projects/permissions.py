@@ -1,9 +1,10 @@
 """Who may write what: the secretariat everything, municipal staff the activities of the rows that
 concern their municipality (a row's own 関係市町, or its project's where the row names none).
 
-Every write path (admin, staff page, imports) asks these functions on the server. A year can
-also be closed to staff: while its latest reporting round (照会) is closed, and once the
-secretariat has locked it (its 資料 is final); the secretariat may still write.
+Every write path (admin, staff page, imports) asks these functions on the server: the workbook
+import lets the secretariat make any difference and staff only those ``can_edit_row`` allows.
+A year can also be closed to staff: while its latest reporting round (照会) is closed, and once
+the secretariat has locked it (its 資料 is final); the secretariat may still write.
 """
 
 NOT_ALLOWED = "この実績項目を変更する権限がありません (担当の市町が関係市町に入っていない行です)。"
@@ -77,6 +78,20 @@ def activity_refusal(user, activity) -> str:
     return row_refusal(user, activity.row)
 
 
+def row_ids_editable_by(user, fiscal_year) -> set[int] | None:
+    """IDs of the year's rows whose activities the user may change, ``can_edit_row`` for all
+    of them in one query (the workbook import asks it); None means all of them."""
+    from projects.models import ProjectRow
+
+    if is_secretariat(user):
+        return None
+    municipality = municipality_of(user)
+    if municipality is None:
+        return set()
+    rows = ProjectRow.objects.concerning(municipality).filter(project__fiscal_year=fiscal_year)
+    return set(rows.values_list("id", flat=True))
+
+
 def can_edit_activity(user, activity) -> bool:
     return can_edit_row(user, activity.row)
 
@@ -121,7 +136,8 @@ def is_portal_staff(user) -> bool:
 
 
 def can_upload(user) -> bool:
-    """Uploading is open to portal staff; what an upload may change is checked per project."""
+    """Uploading is open to portal staff; each difference an upload makes is checked like the
+    same change on the staff page or in the admin (``services.differences.refusals``)."""
     return is_portal_staff(user)
 
 

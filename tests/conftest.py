@@ -28,6 +28,21 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """SQLite tests run on a file, as the portal does: an in-memory database shared between
+    threads locks tables instead of waiting, and the concurrency tests need the real thing."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        name = tmp_path_factory.mktemp("database") / "test.sqlite3"
+        database.setdefault("TEST", {})["NAME"] = str(name)
+        # A test database need not survive a power cut: no waiting for the disk.
+        options = database.setdefault("OPTIONS", {})
+        options["init_command"] = options.get("init_command", "") + "PRAGMA synchronous=OFF;"
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database with the database cache table (the default cache without REDIS_URL)
     and our area with its seven municipalities (``setup_area``, as ``make run`` does)."""
@@ -84,6 +99,12 @@ def demo_users(db, r2, settings):
     call_command("load_demo", verbosity=0)
     settings.DEBUG = False
     from django.contrib.auth import get_user_model
+
+    from projects.models import StaffProfile
+
+    # The tests use them as real accounts, which log in with DEBUG off (tests/test_demo.py
+    # checks that demo-marked ones cannot).
+    StaffProfile.objects.update(is_demo=False)
 
     return {u.username: u for u in get_user_model().objects.all()}
 

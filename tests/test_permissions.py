@@ -6,6 +6,7 @@ runs in a savepoint that is rolled back, so that all cases start from the same R
 """
 
 import io
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -198,7 +199,12 @@ def upload_and_confirm(case):
     response = case.client.post("/admin/projects/fiscalyear/upload/", {"file": upload})
     if response.status_code != 302 or "/upload/" not in response["Location"]:
         return response
-    return case.client.post(response["Location"], {"confirm": "確定して取り込む"})
+    preview = case.client.get(response["Location"])
+    token = re.search(r'name="token" value="(\w+)"', preview.content.decode())
+    if token is None:  # no preview (the login page)
+        return preview
+    data = {"confirm": "確定して取り込む", "token": token[1]}
+    return case.client.post(response["Location"], data)
 
 
 @pytest.mark.parametrize(

@@ -174,3 +174,76 @@ def test_check_deploy_is_clean_with_production_settings(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+# -- behind proxies ------------------------------------------------------------------------------
+
+PROXY = "10.0.0.2"  # the inner proxy: what REMOTE_ADDR shows for everyone
+
+
+def via_proxies(client, username, password, client_ip, spoofed=""):
+    """A login through two proxies: the outer one appends the client's address, the inner one
+    the outer's; a client may send its own X-Forwarded-For in front of them."""
+    chain = ", ".join(a for a in (spoofed, client_ip, "10.0.0.1") if a)
+    return client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=chain,
+    )
+
+
+@pytest.fixture
+def two_proxies(settings):
+    settings.TRUSTED_PROXY_COUNT = 2
+    settings.LOGIN_TRUSTED_NETWORKS = ["203.0.113.0/28"]  # the secretariat's office
+    return settings
+
+
+def test_behind_two_proxies_one_attacker_locks_out_nobody_else(users, two_proxies):
+    attacker = "198.51.100.66"
+    for i in range(auth.LOGIN_FAILURE_LIMIT):  # spoofing a new address every time
+        via_proxies(Client(), "jimukyoku", "wrong", attacker, spoofed=f"192.0.2.{i}")
+    assert THROTTLED in via_proxies(Client(), "jimukyoku", PASSWORD, attacker).content.decode()
+    # the secretariat, elsewhere, and every other user are not locked out
+    assert via_proxies(Client(), "jimukyoku", PASSWORD, "198.51.100.20").status_code == 302
+    for i in range(auth.LOGIN_FAILURES_PER_ADDRESS):  # many names from one address
+        via_proxies(Client(), f"guess{i}", "wrong", attacker)
+    assert THROTTLED in via_proxies(Client(), "ube", PASSWORD, attacker).content.decode()
+    assert via_proxies(Client(), "ube", PASSWORD, "198.51.100.21").status_code == 302
+
+
+def test_an_account_locked_from_many_addresses_logs_in_from_the_office_or_after_a_reset(
+    users, two_proxies
+):
+    for i in range(auth.LOGIN_FAILURES_PER_ACCOUNT):  # guessing spread over many machines
+        via_proxies(Client(), "jimukyoku", "wrong", f"198.51.100.{100 + i // 4}")
+    assert auth.is_locked("jimukyoku")
+    home = "198.51.100.200"
+    assert THROTTLED in via_proxies(Client(), "jimukyoku", PASSWORD, home).content.decode()
+    assert via_proxies(Client(), "ube", PASSWORD, home).status_code == 302  # others are not
+    assert via_proxies(Client(), "jimukyoku", PASSWORD, "203.0.113.5").status_code == 302
+    for i in range(auth.LOGIN_FAILURES_PER_ACCOUNT):
+        via_proxies(Client(), "jimukyoku", "wrong", f"198.51.100.{100 + i // 4}")
+    admin = client_for(users["superuser"])
+    jimukyoku = users["jimukyoku"]
+    response = admin.post(
+        "/admin/auth/user/",
+        {"action": "lift_login_lock", "_selected_action": [jimukyoku.pk]},
+        follow=True,
+    )
+    assert "ログインの制限を解除しました: jimukyoku" in response.content.decode()
+    assert not auth.is_locked("jimukyoku")
+    assert via_proxies(Client(), "jimukyoku", PASSWORD, home).status_code == 302
+
+
+def test_without_proxies_the_forwarded_header_is_ignored(users):
+    for _ in range(auth.LOGIN_FAILURE_LIMIT):
+        login(Client(), "/accounts/login/", "ube", "wrong")
+    response = Client().post(
+        "/accounts/login/",
+        {"username": "ube", "password": PASSWORD},
+        REMOTE_ADDR="192.0.2.10",
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+    )
+    assert THROTTLED in response.content.decode()

@@ -89,7 +89,10 @@ def test_english_when_chosen_with_the_switch(client, r2_published):
 def test_nul_in_a_query_is_refused_with_a_message(client, r2_published, url):
     response = client.get(url)
     assert response.status_code == 400
-    assert response.content.decode() == "要求に使えない文字 (NUL) が含まれています。"
+    name = url.split("?")[1].split("=")[0]
+    assert response.content.decode() == (
+        f"要求に使えない文字 (NUL などの制御文字) が含まれています: 欄「{name}」。"
+    )
 
 
 def test_nul_in_a_form_is_refused(client, db):

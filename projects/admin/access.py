@@ -5,7 +5,7 @@ hierarchy and write their municipality's activities."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.utils.html import format_html_join
 
 from projects import permissions
@@ -50,6 +50,30 @@ class SecretariatOnly(SecretariatWrites):
 
     def has_view_permission(self, request, obj=None):
         return permissions.is_secretariat(request.user)
+
+
+DATE_PARTS = {"year": (1, 9999), "month": (1, 12), "day": (1, 31)}
+BAD_DATE = "日付の絞り込み (%(name)s=%(value)s) が正しくありません。一覧から選び直してください。"
+
+
+class CheckedDateHierarchy:
+    """The changelist's date drill-down reads year, month and day from the query string;
+    Django turns a year such as 99999999 into an OverflowError (a server error). Refuse those
+    with a 400 and a message before the changelist parses them."""
+
+    def changelist_view(self, request, extra_context=None):
+        if self.date_hierarchy:
+            for part, (low, high) in DATE_PARTS.items():
+                name = f"{self.date_hierarchy}__{part}"
+                value = request.GET.get(name)
+                if value is None:
+                    continue
+                if not (value.isascii() and value.isdigit() and low <= int(value) <= high):
+                    message = BAD_DATE % {"name": name, "value": value[:20]}
+                    return HttpResponseBadRequest(
+                        message.encode(), content_type="text/plain; charset=utf-8"
+                    )
+        return super().changelist_view(request, extra_context)
 
 
 def scoped_to_municipality(queryset, user):

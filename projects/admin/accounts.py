@@ -4,15 +4,16 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from portal import auth
 from projects import permissions
 from projects.models import Change, StaffProfile
 from projects.reports.history import describe
 
-from .access import SecretariatOnly, scoped_to_municipality
+from .access import CheckedDateHierarchy, SecretariatOnly, scoped_to_municipality
 
 
 @admin.register(Change)
-class ChangeAdmin(admin.ModelAdmin):
+class ChangeAdmin(CheckedDateHierarchy, admin.ModelAdmin):
     """The history, read-only, each change as a sentence (「状況: ● 実施済み → ○ 実施中」)."""
 
     list_display = ("changed_at", "user", "source", "sentence", "project", "fiscal_year")
@@ -70,7 +71,19 @@ class PortalUserAdmin(SecretariatOnly, UserAdmin):
     """The secretariat manages accounts; only a superuser can grant superuser rights."""
 
     inlines = [StaffProfileInline]
-    list_display = ("username", "first_name", "is_staff", "is_active", "last_login")
+    list_display = ("username", "first_name", "is_staff", "is_active", "last_login", "locked")
+    actions = ["lift_login_lock"]
+
+    @admin.display(description="ログイン制限", boolean=True)
+    def locked(self, user):
+        return auth.is_locked(user.get_username())
+
+    @admin.action(description="選択したアカウントのログイン制限を解除する")
+    def lift_login_lock(self, request, queryset):
+        names = [user.get_username() for user in queryset]
+        for name in names:
+            auth.reset_account(name)
+        self.message_user(request, f"ログインの制限を解除しました: {'、'.join(names)}")
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

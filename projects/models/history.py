@@ -55,6 +55,12 @@ class Change(models.Model):
     changed_at = models.DateTimeField(_("変更日時"), db_index=True)
     source = models.CharField(_("経路"), max_length=10, choices=ChangeSource.choices)
     field = models.CharField(_("項目"), max_length=30)
+    subject = models.CharField(
+        _("対象"),
+        max_length=200,
+        blank=True,
+        help_text=_("事業・実績項目より上の変更の対象 (「取組 1」「施策 1-ア」「行 2」など)"),
+    )
     old_value = models.TextField(_("変更前"), blank=True)
     new_value = models.TextField(_("変更後"), blank=True)
 
@@ -77,6 +83,7 @@ class Change(models.Model):
         old,
         new,
         at,
+        subject: str = "",
         user=None,
         fiscal_year=None,
         project=None,
@@ -85,7 +92,8 @@ class Change(models.Model):
         """An unsaved history row; every writer builds its rows here. Values are stored as text:
         None as "", True/False as "true"/"false", a list of lines joined by line breaks. The
         year, project and activity may be given as instances or ids; the year defaults to the
-        project's; a user without a primary key (anonymous) is not kept."""
+        project's; a user without a primary key (anonymous) is not kept. ``subject`` names what
+        changed where the project and activity do not say it (「取組 1」, 「行 2」)."""
         if fiscal_year is None and isinstance(project, models.Model):
             fiscal_year = project.fiscal_year_id
         refs = {"fiscal_year": fiscal_year, "project": project, "activity": activity}
@@ -95,6 +103,7 @@ class Change(models.Model):
             changed_at=at,
             source=source,
             field=field,
+            subject=subject[:200],
             old_value=as_text(old),
             new_value=as_text(new),
         )

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
-from projects.models import Activity, Change, Status
+from projects.models import Activity, Change, ChangeSource, Status
 from projects.table.eras import fiscal_year_label
 
 FIELD_LABELS = {
@@ -20,6 +20,20 @@ FIELD_LABELS = {
     "order": "順序",
     "municipalities": "関係市町",
     "summary": "事業の概要",
+    "marker": "記号の表記",
+    "title": "表題",
+    "document_label": "資料番号",
+    "results_header": "実績欄の見出し",
+    "legend": "凡例",
+    "has_municipality_column": "関係市町の列",
+    "strategy_title": "名称",
+    "strategy_heading": "取組欄の表記",
+    "band": "帯の表記",
+    "measure_title": "名称",
+    "measure_heading": "施策欄の表記",
+    "measure_order": "施策の順序",
+    "project_order": "事業の順序",
+    "activity_order": "実績項目の順序",
 }
 # Creations and deletions: what was added or removed, by level ("created"/"deleted" are an
 # activity's, for its history on the staff page).
@@ -53,13 +67,16 @@ def status_display(value: str | None) -> str:
     return f"{Status(value).glyph} {Status(value).label}"
 
 
-def value_display(field: str, value: str) -> str:
-    """A recorded value as people read it: statuses as glyph and words, lines side by side."""
+def value_display(field: str, value: str, *, lines: bool = False) -> str:
+    """A recorded value as people read it: statuses as glyph and words, lines side by side
+    (or kept, with ``lines``)."""
     if field == "status":
         return status_display(value or None)
+    if field == "has_municipality_column":
+        return {"true": "あり", "false": "なし"}.get(value, value)
     if not value:
         return "(なし)"
-    return " ".join(value.splitlines())
+    return value if lines else " ".join(value.splitlines())
 
 
 def describe(change: Change) -> str:
@@ -67,13 +84,20 @@ def describe(change: Change) -> str:
     「実績項目を追加: △報告会の開催(2月頃)」, 「令和3年度を令和2年度から作成」."""
     if change.field in YEAR_SWITCHES:
         return describe_year_switch(change)
+    # An import's row reads as its preview did, lines kept: 「行 2 追加: 概要\n△…」.
+    from_import = change.source == ChangeSource.IMPORT
     if change.field in ITEM_EVENTS:
         deleted = change.field.endswith("deleted")
         what = change.old_value if deleted else change.new_value
+        if from_import and change.field in ("created", "deleted"):
+            verb = "削除" if deleted else "追加"
+            return f"{change.subject} {verb}: {value_display('', what, lines=True)}".strip()
         return f"{ITEM_EVENTS[change.field]}: {value_display('', what)}"
     label = FIELD_LABELS.get(change.field, change.field)
-    old = value_display(change.field, change.old_value)
-    new = value_display(change.field, change.new_value)
+    if change.subject:
+        label = f"{change.subject} {label}"
+    old = value_display(change.field, change.old_value, lines=from_import)
+    new = value_display(change.field, change.new_value, lines=from_import)
     return f"{label}: {old} → {new}"
 
 

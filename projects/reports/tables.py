@@ -18,7 +18,6 @@ from django.utils import timezone
 from projects.models import (
     Activity,
     Change,
-    ChangeSource,
     FiscalYear,
     Measure,
     Municipality,
@@ -325,16 +324,15 @@ def read_deleted_value(old: str, new: str) -> dict:
 
 
 def former_names(fiscal_year, later) -> dict[int, tuple[int | None, str]]:
-    """{project id: (number, name)} for projects renamed or renumbered after the cutoff. An
-    import records the label (「2 起業・創業支援」) under ``name``; the admin records the name
-    and the number each in its own field."""
+    """{project id: (number, name)} for projects renamed or renumbered after the cutoff (the
+    import and the admin record the name and the number each in its own field)."""
     current = {
         pk: (number, name)
         for pk, number, name in fiscal_year.projects.values_list("pk", "number", "name")
     }
     former: dict[int, list] = {}
     seen = set()
-    for _, activity_id, project_id, field_name, old, _, source in later:
+    for _, activity_id, project_id, field_name, old, _, _source in later:
         if activity_id is not None or project_id not in current:
             continue
         if field_name not in ("name", "number") or (project_id, field_name) in seen:
@@ -342,18 +340,8 @@ def former_names(fiscal_year, later) -> dict[int, tuple[int | None, str]]:
         seen.add((project_id, field_name))
         number, name = former.setdefault(project_id, list(current[project_id]))
         if field_name == "number":
-            number = int(old) if old.isdigit() else None
-        elif source == ChangeSource.IMPORT:
-            number, name = split_label(old)
+            number = int(old) if old.isascii() and old.isdigit() else None
         else:
             name = old
         former[project_id] = [number, name]
     return {pk: tuple(v) for pk, v in former.items()}
-
-
-def split_label(label: str) -> tuple[int | None, str]:
-    """「2 起業・創業支援」 → (2, 「起業・創業支援」); a label without a number is the name."""
-    head, _, rest = label.partition(" ")
-    if head.isascii() and head.isdigit():
-        return int(head), rest
-    return None, label

@@ -22,7 +22,8 @@ def demo_accounts() -> list[tuple[str, str, Municipality | None]]:
 
 @transaction.atomic
 def create_demo_accounts(*, password: str) -> list[str]:
-    """The documented demo users; re-running resets their password and role."""
+    """The documented demo users, marked as such (they cannot log in with DEBUG off, and
+    ``check --deploy`` fails while one is active); re-running resets their password and role."""
     User = get_user_model()
     names = []
     for username, label, municipality in demo_accounts():
@@ -33,7 +34,11 @@ def create_demo_accounts(*, password: str) -> list[str]:
         user.save()
         StaffProfile.objects.update_or_create(
             user=user,
-            defaults={"municipality": municipality, "is_secretariat": municipality is None},
+            defaults={
+                "municipality": municipality,
+                "is_secretariat": municipality is None,
+                "is_demo": True,
+            },
         )
         names.append(username)
     return names
@@ -76,3 +81,13 @@ def publish_latest_if_none() -> FiscalYear | None:
     if latest is not None:
         years.publish(fiscal_year=latest)
     return latest
+
+
+@transaction.atomic
+def remove_demo_accounts() -> list[str]:
+    """Delete the accounts ``create_demo_accounts`` made (their history keeps no user)."""
+    User = get_user_model()
+    demo = User.objects.filter(staff_profile__is_demo=True)
+    names = sorted(demo.values_list("username", flat=True))
+    demo.delete()
+    return names

@@ -35,15 +35,19 @@ from projects.table.notation import find_tags
 
 PROJECT_FIELDS = ("number", "name", "measure", "order")
 NOT_ALLOWED = permissions.NOT_ALLOWED
+ROW_REMOVED = "この行は、画面を開いた後に取込で削除されました。実績項目は追加していません。"
 
 
 class EditConflict(Exception):
     """Someone else saved the activity after the form was rendered; nothing was written."""
 
-    def __init__(self, changes: Sequence[Change] = (), *, deleted: bool = False):
+    def __init__(
+        self, changes: Sequence[Change] = (), *, deleted: bool = False, row_removed: bool = False
+    ):
         self.changes = list(changes)
         self.deleted = deleted
-        super().__init__(conflict_message(self.changes, deleted=deleted))
+        message = ROW_REMOVED if row_removed else conflict_message(self.changes, deleted=deleted)
+        super().__init__(message)
 
 
 def require_permission(user, row: ProjectRow) -> None:
@@ -95,8 +99,10 @@ def update_activity(
     written = Activity.objects.filter(pk=current.pk, version=expected_version).update(
         **values, tags=tags, version=F("version") + 1, updated_at=now
     )
-    if not written:  # saved by someone else between our read and our write
-        current.refresh_from_db()
+    if not written:  # saved (or removed) by someone else between our read and our write
+        current = Activity.objects.filter(pk=current.pk).first()
+        if current is None:
+            raise EditConflict(deleted=True)
         raise EditConflict(changes_since(current, expected_version))
     for name, value in {**values, "tags": tags, "version": expected_version + 1}.items():
         setattr(current, name, value)
@@ -130,7 +136,16 @@ def add_activity(
     source: str = ChangeSource.PORTAL,
 ) -> Activity:
     """Append an activity to a row of a project the user may edit."""
-    row = ProjectRow.objects.select_related("project__fiscal_year").get(pk=row.pk)
+    # The row is locked while the activity is appended: an import that removes it waits, or
+    # has removed it already (then nothing is added).
+    row = (
+        ProjectRow.objects.select_related("project__fiscal_year")
+        .select_for_update(of=("self",))
+        .filter(pk=row.pk)
+        .first()
+    )
+    if row is None:
+        raise EditConflict(row_removed=True)
     require_permission(user, row)
     last = row.activities.aggregate(last=Max("order"))["last"]
     activity = Activity(

@@ -1,8 +1,11 @@
-"""Writing a parsed table to its fiscal year, level by level, in bulk.
+"""Writing a parsed table to its fiscal year: first the whole difference, then the writes.
 
-Each level (strategies, measures, projects, rows, activities) is matched against what the year
-holds, then created, updated and removed with one query each, whatever the table's size; every
-changed field of a project or an activity is recorded in ``Change``.
+``plan()`` matches each level (the year, strategies, measures, projects, rows, activities:
+``services.plan``) against what the year holds and lists every difference with the cell it
+comes from, writing nothing; the import service checks them (permissions, what the preview
+saw) and ``apply()`` then writes them level by level in bulk, with a fixed number of queries
+whatever the table's size, and records each one in ``Change``. With ``lock`` the rows are read
+``select_for_update()`` (PostgreSQL; SQLite's immediate transactions lock the whole file).
 """
 
 from __future__ import annotations
@@ -11,28 +14,30 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.db.models import F
 from django.utils import timezone
 
+from projects import permissions
 from projects.models import (
     Activity,
     Change,
-    ChangeSource,
     Event,
     FiscalYear,
     Measure,
-    Municipality,
     Project,
     ProjectRow,
     Strategy,
     events_for,
 )
-from projects.table.carry_over import activity_key
 from projects.table.layout import to_json as layout_to_json
-from projects.table.matching import match_activities, match_projects
-from projects.table.model import Overview, Problem, project_label
+from projects.table.model import Overview
 from projects.table.notation import find_tags
 
 from . import linking
+from .plan import projects, structure
+from .plan.activities import plan_activities
+from .plan.differences import Difference, history_row
+from .plan.levels import Level, sync_links
 
 if TYPE_CHECKING:
     from .imports import ImportResult
@@ -46,350 +51,133 @@ class ActivityDiff:
     new_status: str | None
     old_text: str
     new_text: str
-    conflict: bool = False  # changed in the portal since the last import
+    conflict: bool = False  # its status was changed in the portal since the last import
 
 
 class ImportWriter:
-    """Matches the parsed table to the year's rows level by level and writes in bulk."""
+    """Plans the import of one table into its year, then applies the plan."""
 
-    def __init__(self, overview: Overview, result: ImportResult, user, editable_project_ids):
+    def __init__(self, overview: Overview, result: ImportResult, user, *, lock=False, keep=()):
         self.ov, self.result, self.user = overview, result, user
-        self.editable = editable_project_ids
+        self.lock, self.keep = lock, frozenset(keep)
         self.now = timezone.now()
-        self.changes: list[Change] = []
+        self.differences: list[Difference] = []
+        self.levels = {
+            n: Level(n) for n in ("strategies", "measures", "projects", "rows", "activities")
+        }
+        self.links_changed: dict[str, set] = {"projects": set(), "rows": set()}
+        # Activities whose content changes (their tags, events and version follow).
+        self.rederive: list[Activity] = []
+        self.lines: dict[str, int] = {}  # file line key → the activity it was paired with
+        self.versions: dict[str, int] = {}  # the year's activities as read: id → version
+        self.removed: dict[tuple, Difference] = {}  # removals that list what goes with them
 
-    def run(self, filename: str):
+    # -- reading ---------------------------------------------------------------------------
+
+    def read(self, queryset):
+        return list(queryset.select_for_update(of=("self",)) if self.lock else queryset)
+
+    def differ(self, level, action, field_name, **kwargs) -> Difference:
+        if self.new_year and level != "years":
+            kwargs["within"] = True  # a new year is recorded as one creation
+        d = Difference(level, action, field_name, **kwargs)
+        self.differences.append(d)
+        return d
+
+    def cell(self, role: str, excel_row: int) -> str:
+        return self.ov.cell(role, excel_row)
+
+    # -- the plan --------------------------------------------------------------------------
+
+    def plan(self) -> list[Difference]:
+        """Every difference the table makes to its year; nothing is written."""
         ov = self.ov
-        fy, _ = FiscalYear.objects.get_or_create(year=ov.fiscal_year)
-        self.previous_import = fy.imported_at
-        self.fy = fy
-        for attr in (
-            "title",
-            "document_label",
-            "results_header",
-            "legend",
-            "has_municipality_column",
-        ):
-            setattr(fy, attr, getattr(ov, attr))
-        fy.layout = layout_to_json(ov.layout) if ov.layout else {}
+        years = FiscalYear.objects.filter(year=ov.fiscal_year)
+        self.fy = next(iter(self.read(years)), None)
+        self.new_year = self.fy is None
+        self.previous_import = None if self.new_year else self.fy.imported_at
+        if self.new_year:
+            self.fy = FiscalYear(year=ov.fiscal_year)
+        structure.plan_year(self)
+        strategies = structure.plan_strategies(self)
+        measures = structure.plan_measures(self, strategies)
+        rows = projects.plan_rows(self, projects.plan_projects(self, measures))
+        self.plan_activities(rows)
+        return self.differences
+
+    def plan_activities(self, rows):
+        existing = defaultdict(list)
+        if not self.new_year:
+            activities = Activity.objects.filter(row__project__fiscal_year=self.fy)
+            for a in self.read(activities.order_by("row_id", "order")):
+                existing[a.row_id].append(a)
+                self.versions[str(a.pk)] = a.version
+        plan_activities(self, rows, existing)
+
+    # -- the writes ------------------------------------------------------------------------
+
+    def apply(self, filename: str):
+        fy = self.fy
+        for name, value in self.year_values.items():
+            setattr(fy, name, value)
+        if self.ov.layout and (self.user is None or permissions.is_secretariat(self.user)):
+            fy.layout = layout_to_json(self.ov.layout)  # the edition's form, the secretariat's
         fy.imported_at, fy.source_filename = self.now, filename[:255]
         fy.save()
-        strategies = self.sync_strategies()
-        measures = self.sync_measures(strategies)
-        projects = self.sync_projects(measures)
-        rows = self.sync_rows(projects)
-        self.sync_activities(rows)
-        Change.objects.bulk_create(self.changes)
+        self.levels["strategies"].save(Strategy, ["title", "heading", "band"], self.result)
+        self.levels["measures"].save(Measure, ["title", "heading", "order"], self.result)
+        self.levels["projects"].save(Project, ["measure", "number", "name", "order"], self.result)
+        sync_links(Project.municipalities.through, "project_id", self.project_links)
+        self.levels["rows"].save(ProjectRow, ["summary", "municipalities_text"], self.result)
+        sync_links(ProjectRow.municipalities.through, "projectrow_id", self.row_links)
+        self.save_activities()
+        for name, objs in self.links_changed.items():  # links alone make an update too
+            written = {id(o) for o, _ in self.levels[name].changed}
+            self.result.updated[name] += len([o for o in objs if id(o) not in written])
+        removed = {p.pk for p in self.levels["projects"].stale}
+        Change.objects.bulk_create(
+            [
+                history_row(
+                    d, fiscal_year=fy, user=self.user, at=self.now, removed_projects=removed
+                )
+                for d in self.differences
+                if not d.within
+            ]
+        )
         linking.link_to_previous_year(fiscal_year=fy).fill(self.result)
         linking.relink_next_year(fiscal_year=fy)
-        self.result.totals = {
-            "strategies": len(ov.strategies),
-            "measures": len(ov.measures()),
-            "projects": len(ov.projects()),
-            "rows": len(ov.rows()),
-            "activities": len(ov.activities()),
-        }
+        self.result.totals = structure.counts(self.ov)
 
-    # -- helpers ---------------------------------------------------------------------------
-
-    def count(self, kind: str, level: str, n: int = 1):
-        getattr(self.result, kind)[level] += n
-
-    def record(self, *, project_id=None, activity=None, field_name: str, old, new):
-        self.changes.append(
-            Change.record(
-                fiscal_year=self.fy,
-                project=project_id,
-                activity=activity,
-                user=self.user,
-                at=self.now,
-                source=ChangeSource.IMPORT,
-                field=field_name,
-                old=old,
-                new=new,
-            )
-        )
-
-    def refuse_unless_editable(self, project_id: int | None, label: str):
-        """Staff may only touch their municipality's projects, by upload as anywhere else: each
-        project the file would change outside them is an error (the import is then refused)."""
-        if self.editable is None or (project_id is not None and project_id in self.editable):
-            return
-        problem = Problem(
-            "この事業を変更する権限がありません (担当市町の事業ではありません)。",
-            sheet=self.ov.sheet,
-            project=label,
-            code="forbidden",
-        )
-        if problem not in self.result.errors:
-            self.result.errors.append(problem)
-
-    @staticmethod
-    def assign(obj, values: dict) -> bool:
-        changed = False
-        for name, value in values.items():
-            if getattr(obj, name) != value:
-                setattr(obj, name, value)
-                changed = True
-        return changed
-
-    def save_level(self, level, model, new, changed, stale, fields):
-        model.objects.bulk_create(new)
-        if changed:
-            model.objects.bulk_update(changed, fields)
-        if stale:
-            model.objects.filter(pk__in=[o.pk for o in stale]).delete()
-        self.count("created", level, len(new))
-        self.count("updated", level, len(changed))
-        self.count("removed", level, len(stale))
-
-    # -- levels ----------------------------------------------------------------------------
-
-    def sync_strategies(self):
-        existing = {s.number: s for s in Strategy.objects.filter(fiscal_year=self.fy)}
-        new, changed, pairs = [], [], []
-        for data in self.ov.strategies:
-            values = {"title": data.title, "heading": data.heading, "band": data.band}
-            obj = existing.pop(data.number, None)
-            if obj is None:
-                obj = Strategy(fiscal_year=self.fy, number=data.number, **values)
-                new.append(obj)
-            elif self.assign(obj, values):
-                changed.append(obj)
-            pairs.append((data, obj))
-        self.save_level(
-            "strategies",
-            Strategy,
-            new,
-            changed,
-            list(existing.values()),
-            ["title", "heading", "band"],
-        )
-        return pairs
-
-    def sync_measures(self, strategies):
-        existing = {
-            (m.strategy_id, m.policy_field, m.label): m
-            for m in Measure.objects.filter(strategy__fiscal_year=self.fy)
-        }
-        new, changed, pairs = [], [], []
-        order = 0
-        for sdata, strategy in strategies:
-            for data in sdata.measures:
-                order += 1
-                values = {"title": data.title, "heading": data.heading, "order": order}
-                obj = existing.pop((strategy.pk, data.policy_field, data.label), None)
-                if obj is None:
-                    obj = Measure(
-                        strategy=strategy,
-                        policy_field=data.policy_field,
-                        label=data.label,
-                        **values,
-                    )
-                    new.append(obj)
-                elif self.assign(obj, values):
-                    changed.append(obj)
-                pairs.append((data, obj))
-        self.save_level(
-            "measures",
-            Measure,
-            new,
-            changed,
-            list(existing.values()),
-            ["title", "heading", "order"],
-        )
-        return pairs
-
-    def match_projects(self, measures):
-        """Pair parsed projects with the year's existing ones (``matching.match_projects``)."""
-        existing = list(
-            Project.objects.filter(fiscal_year=self.fy).prefetch_related("municipalities")
-        )
-        parsed = [(p, m) for data, m in measures for p in data.projects]
-        pairs = match_projects([p for p, _ in parsed], existing)
-        matched = {i: existing[j] for i, j in pairs.items()}
-        stale = [o for j, o in enumerate(existing) if j not in pairs.values()]
-        return parsed, matched, stale
-
-    def sync_projects(self, measures):
-        parsed, matched, stale = self.match_projects(measures)
-        munis = {m.name: m for m in Municipality.objects.all()}
-        new, changed, pairs, m2m = [], [], [], []
-        for order, (data, measure) in enumerate(parsed, start=1):
-            values = {
-                "measure_id": measure.pk,
-                "number": data.number,
-                "name": data.name,
-                "order": order,
-            }
-            obj = matched.get(order - 1)
-            if obj is None:
-                self.refuse_unless_editable(None, data.label)
-                obj = Project(fiscal_year=self.fy, **values)
-                new.append(obj)
-                self.result.created_projects.append(data.label)
-            else:
-                before = (obj.number, obj.name)
-                if self.assign(obj, values):
-                    changed.append(obj)
-                    if before != (obj.number, obj.name):
-                        self.refuse_unless_editable(obj.pk, data.label)
-                        self.record(
-                            project_id=obj.pk,
-                            field_name="name",
-                            old=project_label(*before),
-                            new=data.label,
-                        )
-            if data.municipalities is not None:
-                m2m.append((obj, [munis[n] for n in data.municipalities if n in munis]))
-            pairs.append((data, obj))
-        for obj in stale:
-            self.refuse_unless_editable(obj.pk, str(obj))
-            self.result.removed_projects.append(str(obj))
-        self.save_level(
-            "projects", Project, new, changed, stale, ["measure", "number", "name", "order"]
-        )
-        sync_links(Project.municipalities.through, "project_id", m2m)
-        return pairs
-
-    def sync_rows(self, projects):
-        existing = defaultdict(dict)
-        for row in ProjectRow.objects.filter(project__fiscal_year=self.fy):
-            existing[row.project_id][row.order] = row
-        with_column = self.ov.has_municipality_column
-        munis = {m.name: m for m in Municipality.objects.all()} if with_column else {}
-        new, changed, pairs, m2m = [], [], [], []
-        for data, project in projects:
-            for order, rdata in enumerate(data.rows):
-                values = {"summary": rdata.summary}
-                if with_column:
-                    values["municipalities_text"] = rdata.municipalities_text
-                obj = existing[project.pk].pop(order, None)
-                if obj is None:
-                    obj = ProjectRow(project=project, order=order, **values)
-                    new.append(obj)
-                else:
-                    before = obj.municipalities_text
-                    if self.assign(obj, values):
-                        changed.append(obj)
-                        self.refuse_unless_editable(project.pk, data.label)
-                    if before != obj.municipalities_text:
-                        self.record(
-                            project_id=project.pk,
-                            field_name="municipalities",
-                            old=before,
-                            new=obj.municipalities_text,
-                        )
-                if with_column:
-                    m2m.append((obj, [munis[n] for n in rdata.municipalities or [] if n in munis]))
-                pairs.append((data, rdata, obj))
-        stale = [r for rows in existing.values() for r in rows.values()]
-        self.save_level("rows", ProjectRow, new, changed, stale, ["summary", "municipalities_text"])
-        sync_links(ProjectRow.municipalities.through, "projectrow_id", m2m)
-        return pairs
-
-    def sync_activities(self, rows):
-        existing = defaultdict(list)
-        for a in (
-            Activity.objects.filter(row__project__fiscal_year=self.fy)
-            .select_related("row")
-            .order_by("row_id", "order")
-        ):
-            existing[a.row_id].append(a)
-        touched_in_portal = self.portal_changed_ids()
-        new, changed, rederive, dropped = [], [], [], []
-        for pdata, rdata, row in rows:
-            pairs, left = pair_activities(rdata.activities, existing.pop(row.pk, []), self.fy.year)
-            dropped += left
-            for order, (data, obj) in enumerate(pairs):
-                values = {
-                    "status": data.status,
-                    "marker": data.marker,
-                    "text": data.text,
-                    "details": list(data.details),
-                    "order": order,
-                }
-                if obj is None:
-                    self.refuse_unless_editable(row.project_id, pdata.label)
-                    obj = Activity(row=row, **values)
-                    new.append(obj)
-                    rederive.append(obj)
-                    continue
-                before = (obj.status, obj.text, list(obj.details))
-                if self.assign(obj, values):
-                    changed.append(obj)
-                    if before != (obj.status, obj.text, obj.details):
-                        self.activity_changed(pdata, data, obj, before, obj.pk in touched_in_portal)
-                        rederive.append(obj)
-                        obj.version += 1
-        stale = [a for olds in existing.values() for a in olds] + dropped
-        for obj in stale:
-            self.refuse_unless_editable(obj.row.project_id, str(obj))
-        for obj in new + rederive:
+    def save_activities(self):
+        level = self.levels["activities"]
+        rederive = self.rederive
+        bumped = {id(obj) for obj in rederive}
+        for obj, changes in level.changed:
+            if id(obj) in bumped:
+                changes["tags"] = ",".join(find_tags(changes.get("text", obj.text)))
+                changes["version"] = F("version") + 1  # versions only grow, whoever saved last
+                changes["updated_at"] = self.now
+            else:  # an order-only move: the version stays whatever it is in the database
+                changes["version"] = F("version")
+        for obj in level.new:
             obj.tags = ",".join(find_tags(obj.text))
-        self.save_level(
-            "activities",
+        level.save(
             Activity,
-            new,
-            changed,
-            stale,
-            ["status", "marker", "text", "details", "order", "tags", "version"],
+            ["status", "marker", "text", "details", "order", "tags", "version", "updated_at"],
+            self.result,
         )
         Event.objects.filter(activity__in=[a.pk for a in rederive if a.pk]).delete()
         Event.objects.bulk_create([e for a in rederive for e in events_for(a, self.fy.year)])
-
-    def activity_changed(self, pdata, data, obj, before, conflict):
-        old_status, old_text, old_details = before
-        self.refuse_unless_editable(obj.row.project_id, pdata.label)
-        self.result.activity_changes.append(
-            ActivityDiff(
-                pdata.label, data.cell, old_status, obj.status, old_text, obj.text, conflict
-            )
-        )
-        for name, old, new in (
-            ("status", old_status, obj.status),
-            ("text", old_text, obj.text),
-            ("details", "\n".join(old_details), "\n".join(obj.details)),
-        ):
-            if old != new:
-                self.record(
-                    project_id=obj.row.project_id, activity=obj, field_name=name, old=old, new=new
-                )
+        for obj, _ in level.changed:
+            obj.__dict__.pop("version", None)  # an expression: read again if anyone asks
 
     def portal_changed_ids(self) -> set[int]:
         """Activities whose status someone changed in the portal since the last import."""
+        if self.new_year:
+            return set()
         changes = Change.objects.filter(
             fiscal_year=self.fy, field="status", activity__isnull=False
-        ).exclude(source=ChangeSource.IMPORT)
+        ).exclude(source="import")
         if self.previous_import:
             changes = changes.filter(changed_at__gt=self.previous_import)
         return set(changes.values_list("activity_id", flat=True))
-
-
-def pair_activities(parsed, existing, fiscal_year: int):
-    """(parsed line, existing activity or None) for each line of a row, in the file's order,
-    and the row's existing activities that no line took (removed from the row)."""
-
-    def keyed(text):
-        return text, activity_key(text, fiscal_year)
-
-    pairs = match_activities(
-        [keyed(d.text) for d in parsed], [keyed(a.text) for a in existing], by_position=True
-    )
-    taken = set(pairs.values())
-    paired = [(d, existing[pairs[i]] if i in pairs else None) for i, d in enumerate(parsed)]
-    return paired, [a for j, a in enumerate(existing) if j not in taken]
-
-
-def sync_links(through, owner: str, wanted_links):
-    """Make the municipality links of each owner (a project or a row) exactly ``wanted_links``,
-    given as [(owner, [municipality, …])], in two queries plus the writes."""
-    wanted = {(o.pk, m.pk) for o, ms in wanted_links for m in ms}
-    current = list(through.objects.filter(**{f"{owner}__in": [o.pk for o, _ in wanted_links]}))
-    have = {(getattr(t, owner), t.municipality_id) for t in current}
-    drop = [t.pk for t in current if (getattr(t, owner), t.municipality_id) not in wanted]
-    if drop:
-        through.objects.filter(pk__in=drop).delete()
-    through.objects.bulk_create(
-        [through(**{owner: o, "municipality_id": m}) for o, m in wanted - have]
-    )

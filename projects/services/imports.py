@@ -23,16 +23,15 @@ from projects.table.reader import read_overview
 
 from . import versions
 from .import_writer import ActivityDiff, ImportWriter
+from .plan.differences import LEVEL_NAMES, Difference, fingerprint, refusals
 
 logger = logging.getLogger(__name__)
 
-LEVELS = ("strategies", "measures", "projects", "rows", "activities")
-LEVEL_NAMES = {
-    "strategies": "取組",
-    "measures": "施策",
-    "projects": "事業",
-    "rows": "行",
-    "activities": "実績項目",
+LEVELS = ("years", "strategies", "measures", "projects", "rows", "activities")
+SINCE_PREVIEW = {
+    "changed": "確認画面を表示した後に変更されました",
+    "added": "確認画面を表示した後に追加されました (ファイルにないため削除されます)",
+    "removed": "確認画面を表示した後に削除されました (ファイルにあるため作成し直されます)",
 }
 
 
@@ -42,6 +41,16 @@ class ImportRefused(Exception):
     def __init__(self, result: ImportResult):
         self.result = result
         super().__init__("\n".join(str(e) for e in result.errors))
+
+
+class ImportConflict(Exception):
+    """Nothing was written: activities the import would change were changed after the preview
+    (``result.since_preview``), or the rest of the difference is no longer what the preview
+    showed (``result.plan_changed``)."""
+
+    def __init__(self, result: ImportResult):
+        self.result = result
+        super().__init__(f"{len(result.since_preview)} 件の競合")
 
 
 @dataclass
@@ -54,9 +63,16 @@ class ImportResult:
     created_projects: list[str] = field(default_factory=list)
     removed_projects: list[str] = field(default_factory=list)
     activity_changes: list[ActivityDiff] = field(default_factory=list)
+    # Every difference, at every level (``differences.Difference``), in the table's order.
+    differences: list[Difference] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+    # What this result was computed from, for a later confirmation to compare with
+    # (activity versions, file lines paired with activities, the rest of the difference).
+    snapshot: dict = field(default_factory=dict)
+    since_preview: list[Difference] = field(default_factory=list)
+    plan_changed: bool = False
     # Against the previous fiscal year (linking.link_to_previous_year): (old, new) labels.
     previous_year: int | None = None
     links: list[tuple[str, str]] = field(default_factory=list)
@@ -69,13 +85,21 @@ class ImportResult:
 
     @property
     def changed(self) -> bool:
-        return (
-            any(self.created.values()) or any(self.updated.values()) or any(self.removed.values())
+        return bool(self.differences) or any(
+            any(counts.values()) for counts in (self.created, self.updated, self.removed)
         )
 
     @property
     def conflicts(self) -> list[ActivityDiff]:
+        """Activities the import changes whose status was changed in the portal since the
+        previous import (shown in the preview: confirming overwrites them)."""
         return [d for d in self.activity_changes if d.conflict]
+
+    @property
+    def shown_differences(self) -> list[Difference]:
+        """The differences the preview lists one by one (those within a new or removed
+        project or row are shown as that project or row)."""
+        return [d for d in self.differences if not d.within]
 
     def summary_lines(self) -> list[str]:
         if not self.changed:
@@ -119,17 +143,24 @@ def read_workbook(source, *, year: int | None = None, progress=None) -> Overview
         raise unreadable(exc, str(getattr(source, "name", source))) from exc
 
 
-@transaction.atomic
 def import_overview(
     overview: Overview,
     *,
     dry_run: bool = False,
     user=None,
     filename: str = "",
-    editable_project_ids: set[int] | None = None,
+    preview: dict | None = None,
+    keep=(),
 ) -> ImportResult:
-    """Apply a parsed workbook to its fiscal year. Raises ImportRefused (writing nothing) when the
-    workbook has errors or touches projects outside ``editable_project_ids``."""
+    """Apply a parsed workbook to its fiscal year, in one transaction.
+
+    ``user`` None is the command line (the server's operator, who may change everything);
+    an uploader's import is refused (ImportRefused, nothing written) when it makes any
+    difference they may not make (``differences.refusals``). A real import reads the rows it
+    writes under lock; with ``preview`` (the ``snapshot`` of the dry run the uploader saw) it
+    also raises ImportConflict, writing nothing, when an activity it would change was changed
+    after that preview or the rest of its difference is not what the preview showed. ``keep``
+    names conflicting activities (``Difference.key``) to leave as they are."""
     result = ImportResult(
         overview.fiscal_year or 0,
         dry_run,
@@ -145,14 +176,50 @@ def import_overview(
     if result.errors:
         raise ImportRefused(result)
     before = None if dry_run else versions.state_before(overview.fiscal_year)
-    writer = ImportWriter(overview, result, user, editable_project_ids)
-    writer.run(filename)
-    if result.errors:
-        transaction.set_rollback(True)
-        raise ImportRefused(result)
-    if dry_run:
-        transaction.set_rollback(True)
-    else:
-        transaction.on_commit(public_cache.bump)  # bulk writes send no signals
-        versions.record(overview, result, before=before, user=user, filename=filename)
+    with transaction.atomic():
+        writer = ImportWriter(overview, result, user, lock=not dry_run, keep=keep)
+        result.differences = writer.plan()
+        if user is not None:
+            editable = permissions.row_ids_editable_by(user, writer.fy) if writer.fy.pk else set()
+            result.errors += refusals(
+                result.shown_differences, user=user, editable_rows=editable, sheet=overview.sheet
+            )
+        if result.errors:
+            raise ImportRefused(result)
+        result.snapshot = {
+            "versions": writer.versions,
+            "lines": writer.lines,
+            "plan": fingerprint(result.differences),
+        }
+        if preview is not None:
+            compare_with_preview(result, writer, preview)
+            if result.since_preview or result.plan_changed:
+                raise ImportConflict(result)
+        writer.apply(filename)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            transaction.on_commit(public_cache.bump)  # bulk writes send no signals
+            versions.record(overview, result, before=before, user=user, filename=filename)
     return result
+
+
+def compare_with_preview(result: ImportResult, writer, preview: dict) -> None:
+    """Mark each activity difference whose activity is not as the preview saw it."""
+    versions, lines = preview.get("versions", {}), preview.get("lines", {})
+    seen = set()
+    for d in result.differences:
+        if not d.is_activity_level or d.within or not d.key:
+            continue
+        kind, _, ident = d.key.partition(":")
+        if kind == "activity":
+            if ident not in versions:
+                d.since_preview = SINCE_PREVIEW["added"]
+            elif versions[ident] != writer.versions.get(ident):
+                d.since_preview = SINCE_PREVIEW["changed"]
+        elif kind == "line" and lines.get(d.key) is not None:  # paired then, gone now
+            d.since_preview = SINCE_PREVIEW["removed"]
+        if d.since_preview and d.key not in seen:
+            seen.add(d.key)
+            result.since_preview.append(d)
+    result.plan_changed = preview.get("plan") != result.snapshot["plan"]

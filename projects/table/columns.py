@@ -86,3 +86,24 @@ def title_and_label(rows_above: list[tuple]) -> tuple[str, str]:
                 candidates.append(text)
     about_projects = [t for t in candidates if "事業" in t]
     return (about_projects or candidates or [""])[0], label
+
+
+def cells_of(rows: list[tuple], texts: dict[str, str]) -> dict[str, str]:
+    """Where each text stands in the rows (the first cell that reads so): {"title": "A1"}."""
+    found = {}
+    for index, values in enumerate(rows):
+        for col, value in enumerate(values):
+            for key, text in texts.items():
+                if text and key not in found and cell_text(value).strip() == text:
+                    found[key] = f"{column_letter(col)}{index + 1}"
+    return found
+
+
+def column_letter(col: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters

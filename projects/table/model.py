@@ -101,6 +101,7 @@ class MeasureData:
     heading: str
     policy_field: str = ""
     projects: list[ProjectData] = field(default_factory=list)
+    excel_row: int = 0
 
 
 @dataclass
@@ -110,6 +111,7 @@ class StrategyData:
     heading: str
     band: str = ""
     measures: list[MeasureData] = field(default_factory=list)
+    excel_row: int = 0
 
 
 @dataclass
@@ -138,6 +140,11 @@ class Overview:
     warnings: list[Problem] = field(default_factory=list)
     # The workbook's bytes as read, kept with the import's version (b"" when not from a file).
     source_file: bytes = field(default=b"", repr=False, compare=False)
+    # Where the reader found things: column letters by role ("name": "D") and the cells of
+    # the title, the document label and the results header ("title": "A1"); empty when the
+    # table was not read from a workbook.
+    columns: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, str] = field(default_factory=dict)
 
     def measures(self):
         return [m for s in self.strategies for m in s.measures]
@@ -169,3 +176,8 @@ class Overview:
 
     def legend_for(self, status: str) -> str:
         return self.legend.get(status) or DEFAULT_LEGEND[status]
+
+    def cell(self, role: str, excel_row: int) -> str:
+        """The cell of a column role on a sheet row (「D12」), or "" when unknown."""
+        letter = self.columns.get(role, "")
+        return f"{letter}{excel_row}" if letter and excel_row else ""

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from . import notation, text
 from .cells import RowCells
-from .columns import Columns, cell_text, find_columns, title_and_label
+from .columns import Columns, cell_text, cells_of, find_columns, title_and_label
 from .edition import Mark, read_layout
 from .eras import parse_fiscal_year
 from .files import (
@@ -176,6 +176,8 @@ class TableReader(RowCells):
         """The title (the text naming a 年度, preferring one about 事業) and the 資料 label."""
         ov = self.overview
         ov.title, ov.document_label = title_and_label(self.rows[: self.cols.header_row])
+        texts = {"title": ov.title, "document_label": ov.document_label}
+        ov.cells = cells_of(self.rows[: self.cols.header_row], texts)
         ov.fiscal_year = self.year_override or parse_fiscal_year(ov.title)
         if ov.fiscal_year is None:
             ov.errors.append(
@@ -190,6 +192,9 @@ class TableReader(RowCells):
     def read_header(self):
         ov, cols = self.overview, self.cols
         header = self.rows[cols.header_row]
+        roles = {k: v for k, v in vars(cols).items() if k != "header_row" and v is not None}
+        ov.columns = {role: get_column_letter(col + 1) for role, col in roles.items()}
+        ov.cells["results_header"] = f"{ov.columns['results']}{cols.header_row + 1}"
         ov.results_header = cell_text(header[cols.results])
         ov.legend = notation.parse_legend(ov.results_header)
         ov.has_municipality_column = cols.municipalities is not None
@@ -277,7 +282,7 @@ class TableReader(RowCells):
             else len(self.overview.strategies) + 1
         )
         title = title.strip() or heading
-        self.strategy = StrategyData(number, title, heading, band=self.pending_band)
+        self.strategy = StrategyData(number, title, heading, self.pending_band, excel_row=excel_row)
         if any(s.number == number for s in self.overview.strategies):
             self.problem(
                 "error",
@@ -316,7 +321,7 @@ class TableReader(RowCells):
                 row=excel_row,
                 code="duplicate_measure",
             )
-        self.measure = MeasureData(label, title, heading, self.policy_field)
+        self.measure = MeasureData(label, title, heading, self.policy_field, excel_row=excel_row)
         self.strategy.measures.append(self.measure)
         self.project = None
 

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 
 CELL_LIMIT = 32_767
-_CONTROL_RX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls but tab, line feed and carriage return; DEL; the C1 controls.
+_CONTROL_RX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _ESCAPED_RX = re.compile("_x([0-9A-Fa-f]{4})_")
 
 

@@ -12,15 +12,17 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 from import_export.formats import base_formats
 
+from portal.middleware import checks_its_own_text
 from projects import permissions
-from projects.forms import ActivityForm, MunicipalityFilterForm, NewActivityForm
+from projects.forms import ActivityForm, NewActivityForm, StaffFilterForm
 from projects.models import Activity, Change, FiscalYear, Municipality, Project, ProjectRow
 from projects.reports.history import history_line
 from projects.reports.rounds import open_rounds_for
@@ -37,10 +39,18 @@ NO_ROLE = (
 NO_YEAR = "まだ年度がありません。事務局が資料を取り込むと、ここに実績項目が表示されます。"
 HISTORY_LIMIT = 5
 HISTORY_PAGE = 200
+# Projects per page: a page stays small (well under 1 MB) and fast however large the year.
+PROJECTS_PER_PAGE = 30
 
 
-def forbidden(request, message: str) -> HttpResponse:
-    return render(request, "projects/staff/forbidden.html", {"message": message}, status=403)
+def number_param(request, name: str) -> int | None:
+    """A positive integer from the query string, or None for anything else (never an error)."""
+    value = request.GET.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
+
+
+def forbidden(request, message: str, status: int = 403) -> HttpResponse:
+    return render(request, "projects/staff/forbidden.html", {"message": message}, status=status)
 
 
 def staff_only(view):
@@ -58,12 +68,15 @@ def staff_only(view):
 
 @dataclass
 class Scope:
-    """What the page shows: the working year and one municipality (None: all, secretariat)."""
+    """What the page shows: the chosen year (the working year unless another unlocked one is
+    asked for), one municipality (None: all, secretariat), and optionally one strategy (by
+    number) or one project; the page lists 30 projects at a time."""
 
     fiscal_year: FiscalYear | None
     municipality: Municipality | None
     secretariat: bool
-
+    strategy: int | None = None
+    project: int | None = None
     years: list[FiscalYear] = field(default_factory=list)
 
     @classmethod
@@ -71,12 +84,19 @@ class Scope:
         secretariat = permissions.is_secretariat(request.user)
         if secretariat:
             code = request.GET.get("municipality") or ""
-            municipality = Municipality.objects.filter(slug=code).first() if code else None
+            municipality = Municipality.objects.filter(slug=code[:50]).first() if code else None
         else:
             municipality = permissions.municipality_of(request.user)
         years = FiscalYear.objects.for_staff()  # the working year first, then unlocked ones
         chosen = next((fy for fy in years if str(fy.year) == request.GET.get("year")), None)
-        return cls(chosen or (years[0] if years else None), municipality, secretariat, years)
+        return cls(
+            chosen or (years[0] if years else None),
+            municipality,
+            secretariat,
+            strategy=number_param(request, "strategy"),
+            project=number_param(request, "project"),
+            years=years,
+        )
 
     @property
     def query(self) -> str:
@@ -85,6 +105,10 @@ class Scope:
             params["municipality"] = self.municipality.slug
         if self.years and self.fiscal_year != self.years[0]:
             params["year"] = self.fiscal_year.year
+        if self.strategy is not None:
+            params["strategy"] = self.strategy
+        if self.project is not None:
+            params["project"] = self.project
         return urlencode(params)
 
     def projects(self):
@@ -93,7 +117,16 @@ class Scope:
         projects = Project.objects.filter(fiscal_year=self.fiscal_year)
         if self.municipality is not None:
             projects = projects.for_municipality(self.municipality)
+        if self.strategy is not None:
+            projects = projects.filter(measure__strategy__number=self.strategy)
+        if self.project is not None:
+            projects = projects.filter(pk=self.project)
         return projects.with_hierarchy()
+
+    def page_of(self, project: Project) -> int:
+        """The page of the list on which the project is."""
+        before = self.projects().filter(order__lt=project.order).count()
+        return before // PROJECTS_PER_PAGE + 1
 
     def rows(self):
         """The rows the page lists: every row, or those that concern the municipality."""
@@ -113,7 +146,10 @@ class Scope:
         return changes
 
 
-def page_url(scope: Scope, *, anchor: str = "", **params) -> str:
+def page_url(scope: Scope, *, anchor: str = "", project: Project | None = None, **params) -> str:
+    """The staff page in this scope; with ``project``, the page that lists it."""
+    if project is not None and scope.page_of(project) > 1:
+        params["page"] = scope.page_of(project)
     query = "&".join(q for q in (scope.query, urlencode(params) if params else "") if q)
     url = reverse("projects:staff_activities") + (f"?{query}" if query else "")
     return url + (f"#{anchor}" if anchor else "")
@@ -145,7 +181,7 @@ class StrategyBlock:
     projects: list[ProjectBlock] = field(default_factory=list)
 
 
-def build_blocks(scope: Scope, bound: dict) -> list[StrategyBlock]:
+def build_blocks(scope: Scope, projects: list[Project], bound: dict) -> list[StrategyBlock]:
     """Strategy → project → row → activity, each activity with its form and recent history."""
     history = Prefetch("changes", queryset=Change.objects.select_related("user"), to_attr="history")
     rows = Prefetch(
@@ -154,7 +190,7 @@ def build_blocks(scope: Scope, bound: dict) -> list[StrategyBlock]:
             Prefetch("activities", queryset=Activity.objects.prefetch_related(history))
         ),
     )
-    projects = scope.projects().prefetch_related("municipalities", rows).order_by("order")
+    prefetch_related_objects(projects, "municipalities", rows)
     strategies: dict[int, StrategyBlock] = {}
     for project in projects:
         strategy = project.measure.strategy
@@ -171,21 +207,26 @@ def build_blocks(scope: Scope, bound: dict) -> list[StrategyBlock]:
     return sorted(strategies.values(), key=lambda b: b.strategy.number)
 
 
-def render_page(request, scope: Scope, *, bound=None, status=200) -> HttpResponse:
+def render_page(request, scope: Scope, *, bound=None, status=200, page=None) -> HttpResponse:
     if scope.fiscal_year is None:
         return render(request, "projects/staff/forbidden.html", {"message": NO_YEAR})
-    filter_form = None
-    if scope.secretariat:
-        filter_form = MunicipalityFilterForm(
-            {"municipality": scope.municipality.slug if scope.municipality else ""},
-            municipalities=Municipality.objects.all(),
-        )
+    filter_form = StaffFilterForm(
+        {
+            "municipality": scope.municipality.slug if scope.municipality else "",
+            "strategy": "" if scope.strategy is None else str(scope.strategy),
+        },
+        municipalities=Municipality.objects.all() if scope.secretariat else None,
+        strategies=scope.fiscal_year.strategies.order_by("number"),
+    )
+    paginator = Paginator(scope.projects().order_by("order"), PROJECTS_PER_PAGE)
+    page_obj = paginator.get_page(page if page is not None else request.GET.get("page"))
     saved = request.GET.get("saved", "")
     context = {
         "scope": scope,
         "fiscal_year": scope.fiscal_year,
-        "blocks": build_blocks(scope, bound or {}),
+        "blocks": build_blocks(scope, list(page_obj.object_list), bound or {}),
         "filter_form": filter_form,
+        "page_obj": page_obj,
         "saved": int(saved) if saved.isascii() and saved.isdigit() else None,
         "query": scope.query,
         "rounds": open_rounds_for(request.user),
@@ -203,6 +244,7 @@ def activity_or_404(pk) -> Activity:
     return get_object_or_404(Activity.objects.with_hierarchy(), pk=pk)
 
 
+@checks_its_own_text
 @require_POST
 @staff_only
 def activity_update(request, pk):
@@ -211,8 +253,9 @@ def activity_update(request, pk):
     if refusal := permissions.activity_refusal(request.user, activity):
         return forbidden(request, refusal)
     form = ActivityForm(request.POST, activity=activity)
+    page = scope.page_of(activity.row.project)
     if not form.is_valid():
-        return render_page(request, scope, bound={("activity", pk): form}, status=400)
+        return render_page(request, scope, bound={("activity", pk): form}, status=400, page=page)
     data = form.cleaned_data
     try:
         editing.update_activity(
@@ -225,7 +268,9 @@ def activity_update(request, pk):
         )
     except editing.EditConflict as conflict:
         return conflict_page(request, scope, form, conflict)
-    return redirect(page_url(scope, anchor=f"activity-{pk}", saved=pk))
+    return redirect(
+        page_url(scope, anchor=f"activity-{pk}", project=activity.row.project, saved=pk)
+    )
 
 
 def conflict_page(request, scope, form, conflict) -> HttpResponse:
@@ -239,9 +284,13 @@ def conflict_page(request, scope, form, conflict) -> HttpResponse:
     again = ActivityForm(data, activity=current)
     again.is_valid()
     again.add_error(None, str(conflict))
-    return render_page(request, scope, bound={("activity", current.pk): again}, status=409)
+    page = scope.page_of(form.activity.row.project)
+    return render_page(
+        request, scope, bound={("activity", current.pk): again}, status=409, page=page
+    )
 
 
+@checks_its_own_text
 @require_POST
 @staff_only
 def activity_add(request, pk):
@@ -251,16 +300,22 @@ def activity_add(request, pk):
         return forbidden(request, refusal)
     form = NewActivityForm(request.POST, row=row)
     if not form.is_valid():
-        return render_page(request, scope, bound={("row", pk): form}, status=400)
+        page = scope.page_of(row.project)
+        return render_page(request, scope, bound={("row", pk): form}, status=400, page=page)
     data = form.cleaned_data
-    activity = editing.add_activity(
-        user=request.user,
-        row=row,
-        status=data["status"],
-        text=data["text"],
-        details=data["details"],
+    try:
+        activity = editing.add_activity(
+            user=request.user,
+            row=row,
+            status=data["status"],
+            text=data["text"],
+            details=data["details"],
+        )
+    except editing.EditConflict as conflict:  # the row went while the form was open
+        return forbidden(request, str(conflict), status=409)
+    return redirect(
+        page_url(scope, anchor=f"activity-{activity.pk}", project=row.project, saved=activity.pk)
     )
-    return redirect(page_url(scope, anchor=f"activity-{activity.pk}", saved=activity.pk))
 
 
 @staff_only
@@ -282,7 +337,11 @@ def activity_delete(request, pk):
             error = str(conflict)
             activity.refresh_from_db()
         else:
-            return redirect(page_url(scope, anchor=f"row-{activity.row_id}", deleted=1))
+            return redirect(
+                page_url(
+                    scope, anchor=f"row-{activity.row_id}", project=activity.row.project, deleted=1
+                )
+            )
     context = {"activity": activity, "error": error, "query": scope.query}
     return render(
         request, "projects/staff/activity_delete.html", context, status=409 if error else 200

@@ -32,6 +32,11 @@ def as_upload(content: bytes, name: str = "r02.xlsx") -> io.BytesIO:
     return upload
 
 
+def token_of(html: str) -> str:
+    """The token of the preview page, which its confirmation must carry."""
+    return re.search(r'name="token" value="(\w+)"', html)[1]
+
+
 def problems(response) -> list[str]:
     html = response.content.decode()
     block = html.split('<ul class="upload-problems">')[1].split("</ul>")[0]
@@ -74,9 +79,11 @@ def test_preview_shows_the_change_and_the_conflict_then_confirm_applies_it(users
     # nothing is written by the preview
     assert Activity.objects.get(pk=in_file.pk).status == "in_progress"
     assert Activity.objects.get(pk=portal_edit.pk).status == "done"
-    assert not Change.objects.filter(source="import").exists()
+    assert not Change.objects.filter(source="import").exclude(field="created").exists()
 
-    confirmed = client.post(response["Location"], {"confirm": "確定して取り込む"})
+    confirmed = client.post(
+        response["Location"], {"confirm": "確定して取り込む", "token": token_of(html)}
+    )
     assert confirmed.status_code == 302
     assert confirmed["Location"] == f"/admin/projects/fiscalyear/{r2.pk}/change/"
     assert Activity.objects.get(pk=in_file.pk).status == "done"
@@ -88,7 +95,8 @@ def test_preview_shows_the_change_and_the_conflict_then_confirm_applies_it(users
         "done",
     )
     assert not PendingUpload.objects.exists()
-    assert client.post(response["Location"], {"confirm": "確定して取り込む"}).status_code == 404
+    again = {"confirm": "確定して取り込む", "token": token_of(html)}
+    assert client.post(response["Location"], again).status_code == 404
 
 
 def test_cancel_writes_nothing(users, r2, r2_path):
@@ -130,8 +138,9 @@ def test_staff_upload_touching_another_municipality_is_refused(users, r2, r2_pat
     )
     assert response.status_code == 400
     assert problems(response) == [
-        "シート「資料1-2」 事業「7 広域観光連携」: "
-        "この事業を変更する権限がありません (担当市町の事業ではありません)。"
+        "シート「資料1-2」 セル F10 事業「7 広域観光連携」: "
+        "行 1「効果的な情報発信・プロモーション事業の実施」 状況: ○ 実施中 → ● 実施済み — "
+        "この行の実績項目を変更する権限がありません (担当の市町が関係市町に入っていない行です)。"
     ]
     assert not PendingUpload.objects.exists()
 
@@ -331,3 +340,73 @@ def test_preview_of_the_next_year_shows_its_links_to_the_year_before(users, r2, 
         == "前年度 (令和2年度) の事業との対応: 対応 29、番号変更 0、名称変更 1、新規 0、終了 0"
     )
     assert items[1] == "名称変更: 15 広域交通ネットワーク機能の強化 → 15 広域交通ネットワークの強化"
+
+
+def test_an_activity_changed_after_the_preview_is_a_conflict_to_decide(users, r2, r2_path):
+    """Nothing is overwritten silently: the confirmation finds the staff edit made after the
+    preview, writes nothing and asks; "keep" leaves the edit, versions only grow."""
+    kept, overwritten = activity_of(r2, 28, 0), activity_of(r2, 28, 1)
+    changes = {**with_status(kept, "●"), **with_status(overwritten, "●")}
+    in_file = overwritten.text
+    client = client_for(users["jimukyoku"])
+    response = client.post(UPLOAD, {"file": as_upload(workbook_with(r2_path, changes))})
+    preview = client.get(response["Location"]).content.decode()
+    for activity, text in ((kept, "画面での変更"), (overwritten, "別の変更")):
+        editing.update_activity(
+            user=users["ube"],
+            activity=activity,
+            status="cancelled",
+            text=text,
+            details=activity.details,
+            expected_version=1,
+        )
+    confirm = {"confirm": "確定して取り込む", "token": token_of(preview)}
+    conflict = client.post(response["Location"], confirm)
+    assert conflict.status_code == 409
+    html = conflict.content.decode()
+    assert (
+        "確認画面を表示した後に、次の実績項目が他の人に変更されました。何も書き込んでいません。"
+        in html
+    )
+    assert Activity.objects.get(pk=kept.pk).text == "画面での変更"
+    # the choice is asked for each activity; without it nothing is written either
+    again = {"confirm": "確定して取り込む", "token": token_of(html)}
+    assert client.post(response["Location"], again).status_code == 400
+    choices = {
+        **again,
+        f"choice-activity:{kept.pk}": "keep",
+        f"choice-activity:{overwritten.pk}": "overwrite",
+    }
+    done = client.post(response["Location"], choices)
+    assert done.status_code == 302
+    kept_now, overwritten_now = (Activity.objects.get(pk=a.pk) for a in (kept, overwritten))
+    assert (kept_now.status, kept_now.text, kept_now.version) == ("cancelled", "画面での変更", 2)
+    assert (overwritten_now.status, overwritten_now.text, overwritten_now.version) == (
+        "done",
+        in_file,
+        3,
+    )
+
+
+def test_pending_uploads_expire(users, r2, r2_path, settings, capsys):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    client = client_for(users["jimukyoku"])
+    location = client.post(UPLOAD, {"file": as_upload(r2_path.read_bytes())})["Location"]
+    pending = PendingUpload.objects.get()
+    PendingUpload.objects.filter(pk=pending.pk).update(
+        created_at=timezone.now() - timedelta(seconds=settings.OVERVIEW_PENDING_SECONDS + 1)
+    )
+    response = client.get(location)  # its preview is gone, even before the clean-up
+    assert response.status_code == 404
+    call_command("expire_uploads")
+    assert capsys.readouterr().out == "期限切れのアップロードを削除しました: 1 件\n"
+    assert not PendingUpload.objects.exists()
+    # and each upload removes the expired ones too
+    client.post(UPLOAD, {"file": as_upload(r2_path.read_bytes())})
+    PendingUpload.objects.update(created_at=timezone.now() - timedelta(days=2))
+    client.post(UPLOAD, {"file": as_upload(r2_path.read_bytes())})
+    assert PendingUpload.objects.count() == 1

@@ -141,7 +141,7 @@ def test_add_and_remove_are_recorded(users, r2):
     )
     assert added.order == activity.row.activities.count() - 1
     assert added.events.get().source == "2月頃"
-    created = Change.objects.get(field="created")
+    created = Change.objects.get(field="created", source=ChangeSource.PORTAL)
     assert (created.activity, created.new_value) == (added, "△報告会の開催(2月頃)")
     removed = editing.remove_activity(user=users["ube"], activity=added, expected_version=1)
     assert not Activity.objects.filter(pk=added.pk).exists()

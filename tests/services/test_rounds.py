@@ -157,7 +157,7 @@ def test_a_staff_upload_into_a_closed_or_locked_year_is_refused(round_, r2, r2_p
     source.name = "r02.xlsx"
     overview = read_workbook(source)
     with pytest.raises(ImportRefused) as refused:
-        import_overview(overview, user=users["ube"], editable_project_ids=set())
+        import_overview(overview, user=users["ube"])
     assert [str(e) for e in refused.value.result.errors] == [
         "シート「資料1-2」: 令和2年度の資料は確定しているため、変更できません。"
         "変更が必要なときは事務局に連絡してください (事務局が確定を解除すると変更できます)。"

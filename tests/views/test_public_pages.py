@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from projects.models import Activity, Change, ChangeSource, FiscalYear, Municipality, Project
 from projects.services.demo import assign_municipalities_from_text
+from tests.conftest import ROOT
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -395,7 +396,10 @@ def test_printable_table_is_laid_out_like_the_workbook(client, site):
     response = client.get("/print/2020/")
     text = html(response)
     assert title(response) == "令和2年度連携事業概要及び実績見込み (印刷用) | 山口県央連携都市圏"
-    assert "@page { size: A3 landscape; margin: 10mm; }" in text
+    assert '<link rel="stylesheet" href="/static/print-a3.css">' in text  # the print rule
+    assert "@page { size: A3 landscape; margin: 10mm; }" in (
+        ROOT / "static" / "print-a3.css"
+    ).read_text(encoding="utf-8")
     assert '<body class="print-layout">' in text
     assert '<p class="document-label">資料1-2</p>' in text
     assert '<th scope="col" colspan="2">取組</th>' in text

@@ -28,6 +28,7 @@ def live_r2(transactional_db, area, r2_path, settings):
     settings.DEBUG = True
     call_command("load_demo", verbosity=0)
     settings.DEBUG = False
+    StaffProfile.objects.update(is_demo=False)  # used as real accounts, with DEBUG off
     assert StaffProfile.objects.filter(municipality__slug__in=OTHERS).count() == len(OTHERS)
     return FiscalYear.objects.get(year=2020)
 

@@ -4,7 +4,7 @@ secretariat uploads a changed workbook through the preview."""
 import pytest
 from django.core.management import call_command
 
-from projects.models import Activity, FiscalYear
+from projects.models import Activity, FiscalYear, StaffProfile
 from projects.services import editing
 from projects.services.imports import import_overview, read_workbook
 from tests.support.staff import PASSWORD, activity_of, with_status, workbook_with
@@ -20,6 +20,7 @@ def live_r2(transactional_db, area, r2_path, settings):
     settings.DEBUG = True
     call_command("load_demo", verbosity=0)
     settings.DEBUG = False
+    StaffProfile.objects.update(is_demo=False)  # used as real accounts, with DEBUG off
     return FiscalYear.objects.get(year=2020)
 
 

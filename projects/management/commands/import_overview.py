@@ -50,6 +50,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{prefix}  ~ {diff.cell} 事業「{diff.project}」 {diff.old_status} → {diff.new_status}{mark}"
             )
+        for d in result.shown_differences:
+            if d.level == "activities" and d.field in ("status", "text"):
+                continue  # listed above
+            where = " ".join(x for x in (d.cell, f"事業「{d.project}」" if d.project else "") if x)
+            first = d.describe().split("\n")[0]
+            self.stdout.write(f"{prefix}  * {where + ' ' if where else ''}{first}")
         for line in result.link_lines:
             self.stdout.write(prefix + line)
 
