@@ -1,12 +1,23 @@
-"""Throughput and latency of the public pages under gunicorn, against a trivial view.
+"""The public pages uncached at 1× and 10× the projects, cached under gunicorn against a
+trivial view, and answered 304 to a conditional request.
 
-    .venv/bin/python bench/public_pages.py [--seconds 5] [--connections 16] [--workers 2] [--rounds 3]
+    .venv/bin/python bench/public_pages.py [--seconds 5] [--connections 16] [--workers 2]
+                                           [--rounds 3] [--renders 20]
 
-Builds a temporary SQLite database with the R2 workbook (published), collects the static files,
-starts gunicorn (DEBUG off, as in production) on a free 127.0.0.1 port, and runs ``wrk``
-(Debian package ``wrk``) against the home page, the project list, a project detail and
-``/healthz`` in the same run. Prints requests/s, p50, p99 and errors for each, and each page's
-throughput as a share of the trivial view's. Targets: ≥ 50 % of /healthz, p99 < 100 ms, no errors.
+Builds two temporary SQLite databases, one with the R2 workbook and one with ten times its
+projects (each project copied nine times, numbered +100, +200, …), both published, and
+collects the static files. Then, for the home page, the project list, a search, a project and
+a month of the calendar:
+
+1. uncached: the median server time of ``--renders`` renders in this process with the cache
+   switched off (DummyCache), at 1× and 10×, and their ratio (target ≤ 1.5: filtering,
+   grouping and pagination run in the database);
+2. cached: gunicorn (DEBUG off, as in production) on the 10× database and ``wrk`` (Debian
+   package ``wrk``) on each page and ``/healthz`` in interleaved rounds: requests/s, p50, p99,
+   errors and the share of the trivial view's requests/s (target ≥ 60 %, p99 < 100 ms, 0 errors);
+3. conditional: a request with the page's ETag in If-None-Match, in this process: answered
+   304 with one query (the version stamp) and no template rendered, and under wrk.
+
 The cache is the database table (or Redis when REDIS_URL is set), shared by the workers.
 """
 
@@ -33,8 +44,35 @@ WORKBOOK = ROOT / "fixtures" / "r02_renkei_jigyo_gaiyo.xlsx"
 SETTINGS_SHIM = """import os
 from portal.settings import *  # noqa: F403
 STATIC_ROOT = os.environ["BENCH_STATIC_ROOT"]
+if os.environ.get("BENCH_NO_CACHE"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 """
-TARGET_RATIO, TARGET_P99_MS = 0.5, 100.0
+TARGET_RATIO, TARGET_P99_MS, TARGET_GROWTH = 0.6, 100.0, 1.5
+# The search the target applies to finds about a page at both sizes (萩: 19 → 190 projects, 20 a
+# page); かんこう (1 → 10 projects) shows what a growing result list adds, reported only.
+REPORTED_ONLY = [("search ?q=かんこう", "/projects/?q=%E3%81%8B%E3%82%93%E3%81%93%E3%81%86")]
+PAGES = [
+    ("home /", "/"),
+    ("list /projects/", "/projects/"),
+    ("search ?q=萩", "/projects/?q=%E8%90%A9"),  # a town: 19 projects, 190 at 10× (20 a page)
+    ("project {p7}", "{p7}"),
+    ("month /calendar/?month=2020-11", "/calendar/?month=2020-11"),
+]
+TENFOLD = """
+import copy
+from projects.services.imports import import_overview, read_workbook
+overview = read_workbook(WORKBOOK)
+for measure in overview.measures():
+    copies = []
+    for k in range(1, 10):
+        for project in measure.projects:
+            twin = copy.deepcopy(project)
+            twin.number = None if project.number is None else project.number + 100 * k
+            twin.name = f"{project.name}(複製{k})"
+            copies.append(twin)
+    measure.projects += copies
+import_overview(overview)
+"""
 
 
 def free_port() -> int:
@@ -52,15 +90,15 @@ def manage(env, *args) -> str:
     return done.stdout
 
 
-def prepare(tmp: Path) -> dict:
-    (tmp / "shim").mkdir()
+def prepare(tmp: Path, *, times: int = 1) -> dict:
+    (tmp / "shim").mkdir(exist_ok=True)
     (tmp / "shim" / "bench_settings.py").write_text(SETTINGS_SHIM)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env.update(
         DJANGO_SETTINGS_MODULE="bench_settings",
         PYTHONPATH=os.pathsep.join([str(tmp / "shim"), str(ROOT)]),
         BENCH_STATIC_ROOT=str(tmp / "static"),
-        DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite3'}",
+        DATABASE_URL=f"sqlite:///{tmp / f'bench-{times}.sqlite3'}",
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=uuid.uuid4().hex * 2,
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
@@ -70,7 +108,10 @@ def prepare(tmp: Path) -> dict:
     manage(env, "createcachetable")
     manage(env, "setup_area", str(ROOT / "fixtures" / "areas" / "yamaguchi-chuo.toml"))
     manage(env, "import_overview", str(WORKBOOK))
-    manage(env, "collectstatic", "--noinput", "-v0")
+    if times == 10:
+        manage(env, "shell", "--no-imports", "-c", f"WORKBOOK = {str(WORKBOOK)!r}\n" + TENFOLD)
+    if not (tmp / "static").exists():
+        manage(env, "collectstatic", "--noinput", "-v0")
     pk = manage(
         env,
         "shell",
@@ -82,9 +123,11 @@ def prepare(tmp: Path) -> dict:
         "FiscalYear.objects.filter(year=2020).update(published=True, is_current=True)\n"
         "assign_municipalities_from_text()\n"
         "bump()\n"
-        "print(Project.objects.get(fiscal_year__year=2020, number=7).pk)",
-    ).split()[-1]
-    env["BENCH_DETAIL"] = f"/projects/{pk}/"
+        "print(Project.objects.get(fiscal_year__year=2020, number=7).pk, "
+        "Project.objects.count())",
+    ).split()
+    env["BENCH_DETAIL"] = f"/projects/{pk[-2]}/"
+    env["BENCH_PROJECTS"] = pk[-1]
     return env
 
 
@@ -111,10 +154,12 @@ def duration_ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
-def run_wrk(url: str, seconds: int, connections: int) -> dict:
+def run_wrk(url: str, seconds: int, connections: int, headers=()) -> dict:
+    extra = [arg for header in headers for arg in ("-H", header)]
     out = subprocess.run(
         [
             "wrk",
+            *extra,
             "--latency",
             f"-t{min(4, connections)}",
             f"-c{connections}",
@@ -145,11 +190,15 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--renders", type=int, default=20)
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk が見つかりません: apt-get install wrk")
     with tempfile.TemporaryDirectory(prefix="renkei-bench-") as tmp:
-        env = prepare(Path(tmp))
+        single, tenfold = prepare(Path(tmp), times=1), prepare(Path(tmp), times=10)
+        ok = uncached(single, tenfold, args.renders)
+        ok &= conditional(tenfold)
+        env = tenfold
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         process = subprocess.Popen(
@@ -168,28 +217,143 @@ def main() -> int:
         )
         try:
             wait_until_up(base, process)
-            return measure(base, env["BENCH_DETAIL"], args)
+            ok &= measure(base, env["BENCH_DETAIL"], args)
+            return 0 if ok else 1
         finally:
             process.terminate()
             process.wait(timeout=30)
 
 
-def measure(base: str, detail: str, args) -> int:
-    pages = [("trivial /healthz", "/healthz"), ("home /", "/"), ("list /projects/", "/projects/")]
-    pages.append((f"detail {detail}", detail))
+INNER = """
+import json, statistics, sys, time
+import django
+django.setup()
+from django.test import Client
+client = Client(HTTP_X_FORWARDED_PROTO="https", SERVER_NAME="127.0.0.1")
+out = {}
+for path in json.loads(sys.argv[1]):
+    client.get(path, secure=True)
+    times = []
+    for _ in range(int(sys.argv[2])):
+        start = time.perf_counter()
+        response = client.get(path, secure=True)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    out[path] = [statistics.median(times), len(response.content)]
+print(json.dumps(out))
+"""
+
+CONDITIONAL = """
+import json
+import django
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+import django.template.loader as loader
+import projects.views.page_cache as page_cache
+client = Client(SERVER_NAME="127.0.0.1")
+out = {}
+for path in json.loads(__import__("sys").argv[1]):
+    etag = client.get(path, secure=True)["ETag"]
+    rendered = []
+    real = page_cache.render_to_string
+    page_cache.render_to_string = lambda *a, **k: rendered.append(a) or real(*a, **k)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path, secure=True, HTTP_IF_NONE_MATCH=etag)
+    page_cache.render_to_string = real
+    out[path] = [response.status_code, len(queries), len(rendered), etag]
+print(json.dumps(out))
+"""
+
+
+def paths(env, extra=()) -> list[tuple[str, str]]:
+    detail = env["BENCH_DETAIL"]
+    return [(name.format(p7=detail), p.format(p7=detail)) for name, p in [*PAGES, *extra]]
+
+
+def inner(env, code: str, *args, **extra) -> dict:
+    import json
+
+    done = subprocess.run(
+        [PYTHON, "-c", code, *args], cwd=ROOT, env={**env, **extra}, capture_output=True, text=True
+    )
+    if done.returncode:
+        sys.exit(done.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def uncached(single: dict, tenfold: dict, renders: int) -> bool:
+    import json
+
+    def timed(env):
+        urls = json.dumps([p for _, p in paths(env, REPORTED_ONLY)])
+        return inner(env, INNER, urls, str(renders), BENCH_NO_CACHE="1")
+
+    one, ten = {}, {}
+    for _ in range(3):  # alternating, so that a busy moment of the machine hits both sizes
+        for found, env in ((one, single), (ten, tenfold)):
+            for path, (ms, size) in timed(env).items():
+                found[path] = [min(ms, found.get(path, [ms])[0]), size]
+    print(
+        f"uncached (DummyCache, fastest of 3 × median of {renders} renders, 1× and 10× "
+        "alternating): "
+        f"{single['BENCH_PROJECTS']} projects (1×) and {tenfold['BENCH_PROJECTS']} (10×)"
+    )
+    print(f"{'page':<32}{'1× ms':>9}{'10× ms':>9}{'ratio':>8}{'1× kB':>8}{'10× kB':>8}")
+    ok = True
+    pairs = zip(paths(single, REPORTED_ONLY), paths(tenfold, REPORTED_ONLY), strict=True)
+    for (name, p1), (_, p10) in pairs:
+        (ms1, kb1), (ms10, kb10) = one[p1], ten[p10]
+        ratio = ms10 / ms1
+        if (name, p1) not in REPORTED_ONLY:
+            ok &= ratio <= TARGET_GROWTH
+        else:
+            name += " (reported)"
+        name = name.replace(single["BENCH_DETAIL"], "7")
+        print(
+            f"{name:<32}{ms1:>9.1f}{ms10:>9.1f}{ratio:>8.2f}{kb1 / 1000:>8.0f}{kb10 / 1000:>8.0f}"
+        )
+    print(f"target (10×/1× ≤ {TARGET_GROWTH}): " + ("met" if ok else "NOT met"))
+    return ok
+
+
+def conditional(env) -> bool:
+    import json
+
+    found = inner(env, CONDITIONAL, json.dumps([p for _, p in paths(env)]))
+    ok = True
+    print("conditional request (If-None-Match: the page's ETag), 10×:")
+    for name, path in paths(env):
+        status, queries, rendered, _ = found[path]
+        ok &= status == 304 and rendered == 0 and queries <= 1
+        print(f"  {name:<32} {status}, {queries} query, {rendered} templates rendered")
+    print("target (304, no rendering): " + ("met" if ok else "NOT met"))
+    return ok
+
+
+def measure(base: str, detail: str, args) -> bool:
+    pages = [("trivial /healthz", "/healthz")]
+    pages += [(name.format(p7=detail), path.format(p7=detail)) for name, path in PAGES]
     for _, path in pages:  # warm the shared cache
         with urllib.request.urlopen(https_request(base + path)) as response:
             assert response.status == 200, path
+            etag = response.headers["ETag"] if path == "/" else locals().get("etag")
+    conditional_name = "home, If-None-Match → 304"
     backend = "Redis" if os.environ.get("REDIS_URL") else "database table"
     print(
-        f"gunicorn {args.workers} workers, wrk {args.connections} connections, "
+        f"cached, 10×: gunicorn {args.workers} workers, wrk {args.connections} connections, "
         f"{args.seconds} s each, {args.rounds} interleaved rounds (medians), cache: {backend}, "
         f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs"
     )
     rounds = {name: [] for name, _ in pages}
+    rounds[conditional_name] = []
     for _ in range(args.rounds):  # interleaved, so a busy moment hits every page alike
         for name, path in pages:
             rounds[name].append(run_wrk(base + path, args.seconds, args.connections))
+        rounds[conditional_name].append(
+            run_wrk(base + "/", args.seconds, args.connections, [f"If-None-Match: {etag}"])
+        )
     results = {
         name: {
             "rps": median(r["rps"] for r in runs),
@@ -202,14 +366,14 @@ def measure(base: str, detail: str, args) -> int:
     return report(results)
 
 
-def report(results: dict) -> int:
+def report(results: dict) -> bool:
     trivial = results["trivial /healthz"]["rps"]
-    print(f"{'page':<24}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'ratio':>8}")
+    print(f"{'page':<32}{'req/s':>10}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'ratio':>8}")
     ok = True
     for name, r in results.items():
         ratio = r["rps"] / trivial
         print(
-            f"{name:<24}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
+            f"{name:<32}{r['rps']:>10.0f}{r['p50']:>9.2f}{r['p99']:>9.2f}"
             f"{r['errors']:>8}{ratio:>8.0%}"
         )
         ok &= r["errors"] == 0 and r["p99"] < TARGET_P99_MS
@@ -220,7 +384,7 @@ def report(results: dict) -> int:
         f"targets (≥ {TARGET_RATIO:.0%} of trivial, p99 < {TARGET_P99_MS:.0f} ms, 0 errors): "
         + verdict
     )
-    return 0 if ok else 1
+    return ok
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""Request-level rules: Japanese first, control characters refused, a busy database answered
-with a 409 page instead of a server error."""
+"""Request-level rules: Japanese first (the interface is Japanese unless the visitor chose
+English, /en/…), control characters refused, a busy database answered with a 409 page instead
+of a server error."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import re
 from django.conf import settings
 from django.db import DatabaseError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.middleware.locale import LocaleMiddleware
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -26,16 +26,21 @@ BUSY = (
 )
 
 
-class ChosenLanguageMiddleware(LocaleMiddleware):
-    """Like Django's LocaleMiddleware, but ignores the browser's Accept-Language: a municipal
-    portal speaks Japanese to everyone, and English only to those who asked for it."""
+class ChosenLanguageMiddleware:
+    """The language is in the URL: /en/… is English, every other page Japanese. Neither the
+    browser's Accept-Language nor a cookie is read, so a page is the same for every visitor
+    (a shared cache can keep it, and no cookie is needed to switch)."""
 
-    def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        supported = {code for code, _ in settings.LANGUAGES}
-        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
 
 
 def reads_its_own_body(view):
@@ -119,4 +124,23 @@ class BusyDatabaseMiddleware:
         if is_busy(exc):
             logger.warning("database busy: %s %s: %s", request.method, request.path, exc)
             return busy(request)
+        return None
+
+
+class NotFoundMiddleware:
+    """A public read that finds nothing (``projects.reports.public.NotFound``, a plain
+    LookupError of the read layer) answers the 404 page with its message."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        from projects.reports.public import NotFound
+        from projects.views.public import not_found
+
+        if isinstance(exc, NotFound):
+            return not_found(request, exc)
         return None

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "portal.middleware.NotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -119,6 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "projects.permissions.navigation",
                 "projects.context_processors.area",
+                "projects.context_processors.language_switch",
             ],
         },
     },

@@ -86,14 +86,15 @@ def get_or_build(parts, build):
     return value
 
 
-def get_local(parts, fetch):
+def get_local(parts, fetch, *, stamp=None):
     """``fetch()`` kept in this process and reused while the shared stamp is unchanged.
 
     Every call still reads the stamp from the shared cache, so a change made anywhere shows on
     the next request here too; a hit saves only the transfer and decoding of the entry. The
     copies are few (least recently used first out) and may be objects that cannot be pickled.
+    ``stamp`` is the stamp the caller has just read, if it has.
     """
-    stamp = version()
+    stamp = stamp if stamp is not None else version()
     if stamp is None:  # a cache that stores nothing (DummyCache): keep nothing either
         return fetch()
     local_key = f"{cache.key_prefix}:{key(*parts)}"

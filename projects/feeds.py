@@ -1,11 +1,12 @@
-"""Atom feed of recent status changes in published years (from the Change history)."""
+"""Atom feeds of status changes in published years (from the Change history): the whole area,
+one project, one town. Each entry has an author (RFC 4287): the area's council."""
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from projects.models import Change, Status
+from projects.models import Area, Change, Municipality, Project, ProjectRow, Status
 from projects.reports import public as data
 
 ITEMS = 50
@@ -14,18 +15,28 @@ ITEMS = 50
 class StatusChangesFeed(Feed):
     feed_type = Atom1Feed
 
-    def title(self):
+    def get_object(self, request, *args, **kwargs):
+        return None
+
+    def title(self, obj=None):
         return _("連携事業ポータル: 実績の状況の更新")
 
-    def subtitle(self):
+    def subtitle(self, obj=None):
         return _("公開中の年度の実績項目の状況 (● 実施済み・○ 実施中・△ 実施予定・■ 中止) の変更")
 
-    def link(self):
+    def link(self, obj=None):
         return reverse("projects:project_list")
 
-    def items(self):
+    def author_name(self, obj=None):
+        area = Area.objects.current()
+        return (area.council or area.name) if area else _("連携事業ポータル")
+
+    def changes(self, obj):
+        return Change.objects.filter(field="status", fiscal_year__published=True)
+
+    def items(self, obj=None):
         return list(
-            Change.objects.filter(field="status", fiscal_year__published=True)
+            self.changes(obj)
             .select_related("fiscal_year", "project", "activity")
             .order_by("-changed_at", "-id")[:ITEMS]
         )
@@ -55,8 +66,50 @@ class StatusChangesFeed(Feed):
 
     item_guid_is_permalink = False
 
+    def item_author_name(self, item):
+        return self.author_name()
+
     def item_pubdate(self, item):
         return item.changed_at
 
     def item_updateddate(self, item):
         return item.changed_at
+
+
+class ProjectStatusFeed(StatusChangesFeed):
+    """One project's status changes."""
+
+    def get_object(self, request, pk):
+        project = Project.objects.published().filter(pk=pk).first()
+        if project is None:
+            raise data.NotFound(_("この事業は公開されていません。"))
+        return project
+
+    def title(self, obj=None):
+        return _("%(project)s: 実績の状況の更新") % {"project": obj}
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def changes(self, obj):
+        return super().changes(obj).filter(project=obj)
+
+
+class MunicipalityStatusFeed(StatusChangesFeed):
+    """The status changes of the activities in a town's rows."""
+
+    def get_object(self, request, slug):
+        municipality = Municipality.objects.filter(slug=slug).first()
+        if municipality is None:
+            raise data.NotFound(_("市町が見つかりません。"))
+        return municipality
+
+    def title(self, obj=None):
+        return _("%(name)sの連携事業: 実績の状況の更新") % {"name": obj.name}
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def changes(self, obj):
+        rows = ProjectRow.objects.concerning(obj)
+        return super().changes(obj).filter(activity__row__in=rows)

@@ -1,9 +1,9 @@
-"""sitemap.xml: the public pages of published years (three queries)."""
+"""sitemap.xml: the public pages of published years (four queries)."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import FiscalYear, Municipality, Project
+from .models import FiscalYear, Municipality, Project, SitePage
 
 
 class StaticPagesSitemap(Sitemap):
@@ -39,7 +39,7 @@ class ProjectSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return list(Project.objects.published().order_by("fiscal_year__year", "order"))
+        return list(Project.objects.published().listed().order_by("fiscal_year__year", "order"))
 
     def lastmod(self, item):
         return item.updated_at
@@ -52,9 +52,20 @@ class MunicipalitySitemap(Sitemap):
         return list(Municipality.objects.all())
 
 
+class SitePageSitemap(Sitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return list(SitePage.objects.all())
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
 SITEMAPS = {
     "pages": StaticPagesSitemap,
     "years": YearSitemap,
     "projects": ProjectSitemap,
     "municipalities": MunicipalitySitemap,
+    "about": SitePageSitemap,
 }

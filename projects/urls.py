@@ -3,36 +3,38 @@ fiscal-year lifecycle (the secretariat's 「年度の管理」 with its import v
 comparison of two years), and the reporting rounds (照会) under /staff/rounds/."""
 
 from django.urls import path
-from django.views.decorators.gzip import gzip_page
 
-from .views import calendar, imports, public, rounds, staff, years
+from .views import calendar, imports, opendata, public, rounds, staff, years
 
 app_name = "projects"
 
+# Public responses are gzipped by ``page_cache`` (once per version, kept in each process).
 public_patterns = [
-    path("", gzip_page(public.home), name="home"),
+    path("", public.home, name="home"),
     path("healthz", public.healthz, name="healthz"),
-    path("projects/", gzip_page(public.project_list), name="project_list"),
-    path("projects/<int:pk>/", gzip_page(public.project_detail), name="project_detail"),
-    path("municipalities/", gzip_page(public.municipality_index), name="municipality_list"),
+    path("projects/", public.project_list, name="project_list"),
+    path("projects/<int:pk>/", public.project_detail, name="project_detail"),
+    path("projects/<int:pk>/status.atom", public.project_feed, name="project_feed"),
+    path("projects/<int:pk>/calendar.ics", calendar.calendar_ics, name="project_calendar_ics"),
+    path("municipalities/", public.municipality_index, name="municipality_list"),
+    path("municipalities/<slug:slug>/", public.municipality_detail, name="municipality_detail"),
     path(
-        "municipalities/<slug:slug>/",
-        gzip_page(public.municipality_detail),
-        name="municipality_detail",
+        "municipalities/<slug:slug>/status.atom",
+        public.municipality_feed,
+        name="municipality_feed",
     ),
-    path("calendar/", gzip_page(calendar.calendar), name="calendar"),
-    path("calendar.ics", gzip_page(calendar.calendar_ics), name="calendar_ics"),
-    path(
-        "calendar/<slug:slug>.ics",
-        gzip_page(calendar.calendar_ics),
-        name="municipality_calendar_ics",
-    ),
-    path("feeds/status.atom", gzip_page(public.status_feed), name="status_feed"),
-    path("opendata/", gzip_page(public.opendata), name="opendata"),
-    path("opendata/<int:year>.<str:fmt>", gzip_page(public.opendata_file), name="opendata_file"),
-    path("print/<int:year>/", gzip_page(public.print_table), name="print_table"),
-    path("print/<int:year>.pdf", public.print_pdf, name="print_pdf"),
-    path("sitemap.xml", gzip_page(public.sitemap), name="sitemap"),
+    path("calendar/", calendar.calendar, name="calendar"),
+    path("calendar.ics", calendar.calendar_ics, name="calendar_ics"),
+    path("calendar/<slug:slug>.ics", calendar.calendar_ics, name="municipality_calendar_ics"),
+    path("feeds/status.atom", public.status_feed, name="status_feed"),
+    path("opendata/", opendata.opendata, name="opendata"),
+    path("opendata/schema.json", opendata.schema, name="opendata_schema"),
+    path("opendata/catalog.jsonld", opendata.catalog, name="opendata_catalog"),
+    path("opendata/<int:year>.<str:fmt>", opendata.opendata_file, name="opendata_file"),
+    path("print/<int:year>/", opendata.print_table, name="print_table"),
+    path("print/<int:year>.pdf", opendata.print_pdf, name="print_pdf"),
+    path("about/<slug:kind>/", public.site_page, name="site_page"),
+    path("sitemap.xml", public.sitemap, name="sitemap"),
 ]
 
 staff_patterns = [

@@ -28,3 +28,21 @@ def test_no_folder_hides_in_module_name_prefixes():
         stems = [p.stem for p in folder.glob("*.py") if "_" in p.stem.strip("_")]
         prefixes = Counter(stem.split("_", 1)[0] for stem in stems)
         assert {k: n for k, n in prefixes.items() if n > 1} == {}, folder
+
+
+def test_the_layers_below_the_views_know_nothing_of_http():
+    """Reads, services and the table raise their own errors; the views turn them into pages."""
+    below = [
+        p
+        for layer in ("reports", "services", "table", "models")
+        for p in modules()
+        if layer in p.relative_to(PROJECTS).parts[:1]
+    ]
+    assert below
+    speaks_http = [
+        str(p.relative_to(ROOT))
+        for p in below
+        if "django.http" in p.read_text(encoding="utf-8")
+        or "Http404" in p.read_text(encoding="utf-8")
+    ]
+    assert speaks_http == []

@@ -77,10 +77,16 @@ def test_interface_is_japanese_whatever_the_browser_asks(client, r2_published):
 
 
 def test_english_when_chosen_with_the_switch(client, r2_published):
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    response = client.get("/")
+    """The switch is a link to the same page under /en/: no form, no cookie."""
+    page = client.get("/").content.decode()
+    assert '<a href="/en/" hreflang="en" lang="en">English</a>' in page
+    response = client.get("/en/")
     assert response["Content-Language"] == "en"
     assert '<html lang="en">' in response.content.decode()
+    assert not response.cookies
+    # the form of earlier pages still leads there
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": "/projects/"})
+    assert switched["Location"] == "/en/projects/"
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("projects", "0007_upload_checks_and_demo_accounts"),
+        ("projects", "0008_public_site"),
     ]
 
     operations = [

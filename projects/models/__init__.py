@@ -3,13 +3,15 @@
 FiscalYear → Strategy (取組) → Measure (施策) → Project (事業) → ProjectRow (one row of the table,
 with its 事業の概要) → Activity (one line of the results cell) → Event (a date parsed from the
 text); Change records every edit; StaffProfile gives a user their role; Round (照会) asks the
-towns for their results; ImportVersion keeps each import so that it can be undone.
+towns for their results; ImportVersion keeps each import so that it can be undone; SitePage
+holds the secretariat's contact, accessibility and privacy texts.
 """
 
 from .accounts import PendingUpload, StaffProfile
 from .activities import Activity, Event, Precision, Status, events_for, export_marker, status_glyph
 from .area import Area, Municipality
 from .history import Change, ChangeSource
+from .pages import SitePage, SitePageKind
 from .rounds import (
     AnswerWay,
     MailKind,
@@ -46,6 +48,8 @@ __all__ = [
     "Precision",
     "Project",
     "ProjectRow",
+    "SitePage",
+    "SitePageKind",
     "StaffProfile",
     "Status",
     "Strategy",

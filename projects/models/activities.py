@@ -48,8 +48,9 @@ class ActivityQuerySet(models.QuerySet):
         return self.filter(row__in=ProjectRow.objects.concerning(municipality))
 
     def counted(self):
-        """Without 【再掲】 lines: a re-listed item is counted once, where it is listed first."""
-        return self.exclude(tags__contains="再掲")
+        """Each item once: a 【再掲】 line whose first listing was found (``original``) is left
+        out, since that listing counts; one whose first listing is not found counts as itself."""
+        return self.filter(original__isnull=True)
 
     def status_totals_by_municipality(self) -> dict[int, dict[str, int]]:
         """``{municipality id: {status: n}}`` over the rows that concern each municipality: the
@@ -108,6 +109,24 @@ class Activity(models.Model):
         blank=True,
         related_name="successors",
         verbose_name=_("前年度の項目"),
+    )
+    original = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="relistings",
+        verbose_name=_("初出の項目"),
+        help_text=_(
+            "【再掲】の項目が最初に載っている項目 (見つからなければ空欄: その項目自身を数えます)"
+        ),
+    )
+    search_text = models.TextField(
+        _("検索用の文字列"),
+        blank=True,
+        editable=False,
+        help_text=_("内容・詳細行・タグとその読み (保存と取込のときに作ります)"),
     )
     version = models.PositiveIntegerField(_("版"), default=1, editable=False)
     created_at = models.DateTimeField(_("作成日時"), default=timezone.now, editable=False)
@@ -239,6 +258,11 @@ class Event(models.Model):
         if value is None:
             return None
         return value.isoformat() if precision == Precision.DAY else value.strftime("%Y-%m")
+
+    @property
+    def open_ended(self) -> bool:
+        """「11月以降」: from the start on, with no end written."""
+        return self.end_date is None and "以降" in self.source
 
     @property
     def start_iso(self):

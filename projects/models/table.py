@@ -2,7 +2,7 @@
 row of the table, with its 事業の概要). Activities and their events are in ``activities``."""
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +71,14 @@ class ProjectQuerySet(models.QuerySet):
     def published(self):
         return self.filter(fiscal_year__published=True)
 
+    def listed(self):
+        """Projects a citizen can read about: with a name, a 事業の概要 or an activity. A row
+        that carries only a number stays in the table and its exports, not in public lists."""
+        content = ProjectRow.objects.filter(project=OuterRef("pk")).filter(
+            Q(summary__gt="") | Q(activities__isnull=False)
+        )
+        return self.filter(Q(name__gt="") | Exists(content))
+
     def for_municipality(self, municipality):
         """Projects with at least one row that concerns the municipality (``ProjectRow``)."""
         return self.filter(pk__in=ProjectRow.objects.concerning(municipality).values("project_id"))
@@ -84,9 +92,9 @@ class ProjectQuerySet(models.QuerySet):
         return self.prefetch_related("municipalities", "rows__activities")
 
     def with_counted_status_counts(self, municipality=None):
-        """``n_<status>`` per project, leaving out 【再掲】 lines (counted where listed first);
-        with a municipality, only the activities of the rows that concern it."""
-        counted = ~Q(rows__activities__tags__contains="再掲")
+        """``n_<status>`` per project, each item once (``ActivityQuerySet.counted``); with a
+        municipality, only the activities of the rows that concern it."""
+        counted = Q(rows__activities__original__isnull=True)
         if municipality is not None:
             counted &= Q(rows__in=ProjectRow.objects.concerning(municipality).values("pk"))
         return self.annotate(
@@ -130,6 +138,12 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(_("作成日時"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    search_text = models.TextField(
+        _("検索用の文字列"),
+        blank=True,
+        editable=False,
+        help_text=_("名称・概要・実績の文字とその読み (保存と取込のときに作ります)"),
+    )
 
     objects = ProjectQuerySet.as_manager()
 

@@ -61,6 +61,12 @@ class FiscalYear(models.Model):
         help_text=_("資料が確定した年度。担当者は変更できず、実績の更新の年度の選択にも出ません"),
     )
     imported_at = models.DateTimeField(_("最終取込日時"), null=True, blank=True)
+    stated_date = models.DateField(
+        _("資料の時点"),
+        null=True,
+        blank=True,
+        help_text=_("資料に書かれた「…現在」の日付 (取込で読みます)。公開ページの「データの時点」"),
+    )
     source_filename = models.CharField(_("取込ファイル名"), max_length=255, blank=True)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
 

@@ -26,6 +26,7 @@ FIELD_LABELS = {
     "results_header": "実績欄の見出し",
     "legend": "凡例",
     "has_municipality_column": "関係市町の列",
+    "stated_date": "資料の時点",
     "strategy_title": "名称",
     "strategy_heading": "取組欄の表記",
     "band": "帯の表記",

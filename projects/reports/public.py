@@ -1,27 +1,25 @@
 """What the public pages show, read in a fixed number of queries however large the year is.
 
-Each function loads whole levels in single queries and arranges them in Python: filtering and
-free-text search run over the prefetched year, so their cost never shows up as more queries.
-Only published fiscal years are ever returned: asking for another raises ``NotPublished``.
+Filtering, search, sorting and pagination run in the database: a page loads the projects it
+shows, not the year. Only published fiscal years are ever returned: asking for another raises
+``NotPublished``. Charts and "what's new" are in ``overview``, the search terms in ``search``,
+the calendar in ``calendar``.
 """
 
 from __future__ import annotations
 
 import datetime
-import unicodedata
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
 from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from projects.models import (
     Activity,
-    Event,
+    Change,
     FiscalYear,
     Measure,
     Municipality,
@@ -31,14 +29,20 @@ from projects.models import (
     Status,
 )
 from projects.table.dates import last_day_of_month
-from projects.table.notation import strip_tags
+
+from . import search
 
 TAG_FILTERS = ("新規", "拡充")
+SORTS = ("", "number", "updated")  # table order, project number, latest change first
 
 
-def normalise(text: str) -> str:
-    """Fold full-width and half-width forms and case, so that ＩＣＴ finds ICT and １０月 10月."""
-    return unicodedata.normalize("NFKC", text).casefold()
+class NotFound(LookupError):
+    """Nothing public to show; the message is meant for the visitor (in their language). The
+    web answers it with the 404 page (``portal.middleware.NotFoundMiddleware``)."""
+
+
+class NotPublished(NotFound):
+    """What was asked for is not on the public pages (the message says why, translated)."""
 
 
 # ---------------------------------------------------------------------------- years, statuses
@@ -46,10 +50,6 @@ def normalise(text: str) -> str:
 
 def published_years() -> list[FiscalYear]:
     return list(FiscalYear.objects.published().order_by("-year"))
-
-
-class NotPublished(LookupError):
-    """What was asked for is not on the public pages (the message says why, translated)."""
 
 
 def choose_year(years: list[FiscalYear], requested: str | None) -> FiscalYear:
@@ -98,6 +98,12 @@ def label_activities(activities, labels: dict[str, str]) -> None:
         a.status_label = labels.get(a.status or "", "")
 
 
+def municipality_list(fiscal_year: FiscalYear | None = None) -> list[Municipality]:
+    """The members of the year (a retired one only where the year's data names it), or all."""
+    members = Municipality.objects.all()
+    return list(members if fiscal_year is None else members.of_year(fiscal_year))
+
+
 # ---------------------------------------------------------------------------- hierarchy
 
 
@@ -114,11 +120,19 @@ class StrategyGroup:
 
 
 def year_measures(fiscal_year: FiscalYear) -> list[Measure]:
-    """The year's measures with their strategy and project count, in table order (one query)."""
+    """The year's measures with their strategy and the number of listed projects (one query)."""
+    listed = (
+        Project.objects.listed()
+        .filter(measure=OuterRef("pk"))
+        .order_by()
+        .values("measure")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return list(
         Measure.objects.filter(strategy__fiscal_year=fiscal_year)
         .select_related("strategy")
-        .annotate(n_projects=Count("projects"))
+        .annotate(n_projects=Subquery(listed))
         .order_by("strategy__number", "order")
     )
 
@@ -148,24 +162,28 @@ class Filters:
     measure: int | None = None
     tag: str = ""
     q: str = ""
+    sort: str = ""
 
     @classmethod
-    def from_query(cls, params) -> Filters:
+    def from_query(cls, params, municipalities=()) -> Filters:
         """Read the query string; a value that is not one of the choices is ignored."""
 
         def number(name):
             value = params.get(name, "")
-            return int(value) if value.isascii() and value.isdigit() else None
+            return int(value) if value.isascii() and value.isdigit() and len(value) < 9 else None
 
-        status = params.get("status", "")
-        tag = params.get("tag", "")
+        def choice(name, choices):
+            value = params.get(name, "")
+            return value if value in choices else ""
+
         return cls(
-            status=status if status in Status.values else "",
-            municipality=params.get("municipality", "")[:50],
+            status=choice("status", Status.values),
+            municipality=choice("municipality", {m.slug for m in municipalities}),
             strategy=number("strategy"),
             measure=number("measure"),
-            tag=tag if tag in TAG_FILTERS else "",
+            tag=choice("tag", TAG_FILTERS),
             q=params.get("q", "").strip()[:100],
+            sort=choice("sort", SORTS),
         )
 
     @property
@@ -176,24 +194,10 @@ class Filters:
     def active(self) -> bool:
         return any((self.status, self.municipality, self.strategy, self.measure, self.tag, self.q))
 
-    def activity_matches(self, activity) -> bool:
-        return (not self.status or activity.status == self.status) and (
-            not self.tag or self.tag in activity.tag_list
-        )
-
-    def project_matches(self, project) -> bool:
-        if self.strategy and project.measure.strategy.number != self.strategy:
-            return False
-        if self.measure and project.measure_id != self.measure:
-            return False
-        if self.municipality and self.municipality not in {
-            m.slug for m in project.municipalities.all()
-        }:
-            return False
-        if self.filters_activities and not project.shown_activities:
-            return False
-        terms = normalise(self.q).split()
-        return all(t in project.search_text for t in terms)
+    @property
+    def folded_open(self) -> bool:
+        """Whether the form's optional filters start unfolded (one of them is in use)."""
+        return any((self.status, self.municipality, self.strategy, self.measure, self.tag))
 
     def params(self, **overrides) -> dict:
         values = {
@@ -204,6 +208,7 @@ class Filters:
             "measure": self.measure or "",
             "tag": self.tag,
             "q": self.q,
+            "sort": self.sort,
         }
         values.update(overrides)
         return {k: v for k, v in values.items() if v not in ("", None)}
@@ -212,66 +217,118 @@ class Filters:
         return urlencode(self.params(**overrides))
 
 
-def search_text(project) -> str:
-    parts = [str(project.number or ""), project.name]
-    for row in project.rows.all():
-        parts.append(row.summary)
-        for a in row.activities.all():
-            parts += [a.text, *a.details]
-    return normalise("\n".join(parts))
+def activity_condition(filters: Filters, municipality) -> Q | None:
+    """Which activities a list shows, or None for all of them."""
+    if not filters.filters_activities:
+        return None
+    condition = Q()
+    if filters.status:
+        condition &= Q(status=filters.status)
+    if filters.tag:
+        condition &= Q(tags__contains=filters.tag)
+    if municipality is not None:
+        condition &= Q(row__in=ProjectRow.objects.concerning(municipality))
+    return condition
 
 
-def year_projects(fiscal_year: FiscalYear, measures: list[Measure]) -> list[Project]:
-    """Every project of the year with municipalities, rows and activities (four queries)."""
+def filtered_projects(fiscal_year, filters: Filters, municipality, chunks):
+    """The projects of the list as a queryset: every condition in the database."""
+    projects = Project.objects.filter(fiscal_year=fiscal_year).listed()
+    if filters.strategy:
+        projects = projects.filter(measure__strategy__number=filters.strategy)
+    if filters.measure:
+        projects = projects.filter(measure_id=filters.measure)
+    if municipality is not None:
+        projects = projects.for_municipality(municipality)
+    shown = activity_condition(filters, municipality)
+    if shown is not None:
+        projects = projects.filter(
+            Exists(Activity.objects.filter(shown, row__project=OuterRef("pk")))
+        )
+    if chunks:
+        projects = projects.filter(search.condition(chunks, fiscal_year))
+    return sorted_projects(projects, filters.sort)
+
+
+def sorted_projects(projects, sort: str):
+    if sort == "number":
+        return projects.order_by(F("number").asc(nulls_last=True), "order")
+    if sort == "updated":
+        last = (
+            Change.objects.filter(project=OuterRef("pk"))
+            .order_by()
+            .values("project")
+            .annotate(last=Max("changed_at"))
+            .values("last")
+        )
+        return projects.annotate(last_change=Subquery(last)).order_by(
+            F("last_change").desc(nulls_last=True), "order"
+        )
+    return projects.order_by("order")
+
+
+def page_projects(fiscal_year, projects, measures, labels, filters: Filters, municipality, chunks):
+    """The projects of one page with their municipalities, rows and activities (three queries,
+    one more to tell a town's rows), each with the activities the list shows."""
     by_pk = {m.pk: m for m in measures}
-    projects = list(Project.objects.filter(fiscal_year=fiscal_year).with_rows().order_by("order"))
+    activities = Activity.objects.all() if chunks else Activity.objects.defer("search_text")
+    projects = list(
+        projects.defer("search_text").prefetch_related(
+            "municipalities", Prefetch("rows__activities", queryset=activities)
+        )
+    )
+    town_rows = set()
+    if municipality is not None and filters.filters_activities:
+        town_rows = set(
+            ProjectRow.objects.concerning(municipality)
+            .filter(project__in=[p.pk for p in projects])
+            .values_list("pk", flat=True)
+        )
+    statuses = search.status_words(fiscal_year) if chunks else {}
     for p in projects:
         p.measure = by_pk[p.measure_id]
-    return projects
-
-
-def filter_projects(projects, filters: Filters, labels: dict[str, str]) -> list[Project]:
-    result = []
-    for p in projects:
+        p.municipality_names = "、".join(m.name for m in p.municipalities.all())
         activities = [a for row in p.rows.all() for a in row.activities.all()]
         label_activities(activities, labels)
-        p.shown_activities = [a for a in activities if filters.activity_matches(a)]
         p.all_activity_count = len(activities)
-        p.search_text = search_text(p) if filters.q else ""
-        if filters.project_matches(p):
-            result.append(p)
-    return result
+        p.shown_activities = [
+            a
+            for a in activities
+            if (not filters.status or a.status == filters.status)
+            and (not filters.tag or filters.tag in a.tag_list)
+            and (not town_rows or a.row_id in town_rows)
+        ]
+        if chunks:
+            matching = [
+                a for a in p.shown_activities if search.activity_matches(a, chunks, statuses)
+            ]
+            p.shown_activities = matching or p.shown_activities
+    return projects
 
 
 # ---------------------------------------------------------------------------- detail page
 
 
-def find_originals(fiscal_year: FiscalYear, activities) -> dict[int, Activity]:
-    """For each 【再掲】 activity, the first activity of the year with the same text without tags
-    (itself not a re-listing): where the item is listed first. One query, or none if no line
-    of the project is re-listed."""
-    wanted = {a.pk: strip_tags(a.text).strip() for a in activities if a.is_relisted}
-    if not wanted:
-        return {}
-    texts = set(wanted.values())
-    candidates = (
-        Activity.objects.for_year(fiscal_year)
-        .counted()
-        .filter(reduce(or_, (Q(text__contains=t) for t in texts)))
-        .select_related("row__project")
-        .order_by("row__project__order", "row__order", "order")
+def detail_project(pk: int) -> Project:
+    """A listed project of a published year, with everything its page shows (six queries)."""
+    project = (
+        Project.objects.published()
+        .listed()
+        .with_hierarchy()
+        .prefetch_related(
+            "municipalities",
+            Prefetch(
+                "rows__activities",
+                queryset=Activity.objects.select_related("original__row__project"),
+            ),
+            "rows__activities__events",
+        )
+        .filter(pk=pk)
+        .first()
     )
-    first: dict[str, Activity] = {}
-    for candidate in candidates:
-        first.setdefault(strip_tags(candidate.text).strip(), candidate)
-    return {pk: first[text] for pk, text in wanted.items() if text in first}
-
-
-def last_updated(project, activities, last_change) -> datetime.datetime:
-    stamps = [project.updated_at, *(a.updated_at for a in activities)]
-    if last_change is not None:
-        stamps.append(last_change)
-    return max(stamps)
+    if project is None:
+        raise NotFound(_("この事業は公開されていません。"))
+    return project
 
 
 # ---------------------------------------------------------------------------- dates
@@ -290,6 +347,8 @@ def event_label(event) -> str:
             "start": label,
             "end": partial_date(event.end_date, event.end_precision),
         }
+    elif event.open_ended:
+        label = _("%(date)s以降") % {"date": label}
     if event.approximate:
         label = _("%(date)s頃") % {"date": label}
     return label
@@ -305,27 +364,3 @@ def event_last_day(event) -> datetime.date:
     if event.end_date:
         return last_day(event.end_date, event.end_precision)
     return last_day(event.start_date, event.start_precision)
-
-
-def municipality_list(fiscal_year: FiscalYear | None = None) -> list[Municipality]:
-    """The members of the year (a retired one only where the year's data names it), or all."""
-    members = Municipality.objects.all()
-    return list(members if fiscal_year is None else members.of_year(fiscal_year))
-
-
-def published_events(municipality=None) -> list[Event]:
-    """Every event of the published years with its activity, project and year (one query),
-    each with its label, its last day and its activity's status words."""
-    events = Event.objects.published().with_hierarchy()
-    if municipality is not None:
-        events = events.filter(activity__row__in=ProjectRow.objects.concerning(municipality))
-    events = list(events.order_by("start_date", "activity__row__project__order", "activity__order"))
-    labels = {}
-    for e in events:
-        fy = e.activity.row.project.fiscal_year
-        if fy.pk not in labels:
-            labels[fy.pk] = status_labels(fy)
-        e.activity.status_label = labels[fy.pk].get(e.activity.status or "", "")
-        e.label = event_label(e)
-        e.last_day = event_last_day(e)
-    return events

@@ -13,10 +13,12 @@ import json
 from collections import defaultdict
 
 from django.db.models import Min
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from projects.models import (
     Activity,
+    Area,
     Change,
     FiscalYear,
     Measure,
@@ -59,11 +61,12 @@ def overview_from_db(
     project_ids = projects.values("id")
     by_measure = defaultdict(list)
     datas = {}
+    project_url = url_pattern("projects:project_detail")
     for pk, measure_id, number, name in projects.order_by("order").values_list(
         "id", "measure_id", "number", "name"
     ):
         number, name = (former_names or {}).get(pk, (number, name))
-        datas[pk] = ProjectData(number, name, municipalities=[])
+        datas[pk] = ProjectData(number, name, municipalities=[], id=pk, url=project_url(pk))
         by_measure[measure_id].append(datas[pk])
     for pk, municipality in (
         Project.municipalities.through.objects.filter(project__in=project_ids)
@@ -71,10 +74,12 @@ def overview_from_db(
         .values_list("project_id", "municipality__name")
     ):
         datas[pk].municipalities.append(municipality)
-    rows = row_data(project_ids, datas)
+    rows, row_urls = row_data(project_ids, datas)
     for row_id, activity in activity_data(project_ids, activity_filter, restored or {}):
         if row_id in rows:
+            activity.url = f"{row_urls[row_id]}#activity-{activity.id}"
             rows[row_id].activities.append(activity)
+    area = Area.objects.current()
     return Overview(
         fiscal_year=fiscal_year.year,
         title=fiscal_year.title,
@@ -82,20 +87,38 @@ def overview_from_db(
         results_header=fiscal_year.results_header,
         legend=dict(fiscal_year.legend),
         has_municipality_column=fiscal_year.has_municipality_column,
+        stated_date=fiscal_year.stated_date,
         strategies=strategy_data(fiscal_year, by_measure, partial=partial),
-        municipalities=[
-            MunicipalityData(m.name, m.reading, m.lg_code, m.slug)
-            for m in Municipality.objects.of_year(fiscal_year)
-        ],
+        municipalities=municipality_data(fiscal_year),
+        publisher=area.council or area.name if area else "",
         layout=fiscal_year.sheet_layout(),
     )
 
 
-def row_data(project_ids, datas: dict[int, ProjectData]) -> dict[int, RowData]:
+def url_pattern(name: str):
+    """``pk → URL`` of a public page, without a reverse() per record (the Japanese URL, which
+    has no language prefix)."""
+    with translation.override("ja"):
+        sample = reverse(name, args=[987654321])
+    head, _, tail = sample.partition("987654321")
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def municipality_data(fiscal_year: FiscalYear) -> list[MunicipalityData]:
+    """The year's member towns with their codes (one query; a retired town only in the years
+    whose data names it)."""
+    with translation.override("ja"):
+        return [
+            MunicipalityData(m.name, m.reading, m.lg_code, m.slug, m.get_absolute_url())
+            for m in Municipality.objects.of_year(fiscal_year)
+        ]
+
+
+def row_data(project_ids, datas: dict[int, ProjectData]):
     """The projects' rows in order, each with its own 関係市町 as written and the member names
-    it means (rows without a cell of their own keep ``municipalities`` None): one query, two
-    when some row has its own."""
-    rows = {}
+    it means (rows without a cell of their own keep ``municipalities`` None), and each row's
+    project URL: one query, two when some row has its own."""
+    rows, row_urls = {}, {}
     for pk, project_id, summary, municipalities_text in (
         ProjectRow.objects.filter(project__in=project_ids)
         .order_by("project_id", "order")
@@ -103,9 +126,10 @@ def row_data(project_ids, datas: dict[int, ProjectData]) -> dict[int, RowData]:
     ):
         own = [] if municipalities_text else None
         rows[pk] = RowData(summary, municipalities_text=municipalities_text, municipalities=own)
+        row_urls[pk] = datas[project_id].url
         datas[project_id].rows.append(rows[pk])
     if all(row.municipalities is None for row in rows.values()):
-        return rows  # no row has a 関係市町 cell of its own: no query for their names
+        return rows, row_urls  # no row has a 関係市町 cell of its own: no query for their names
     for row_id, name in (
         ProjectRow.municipalities.through.objects.filter(projectrow__project__in=project_ids)
         .order_by("municipality__order")
@@ -113,7 +137,7 @@ def row_data(project_ids, datas: dict[int, ProjectData]) -> dict[int, RowData]:
     ):
         if rows[row_id].municipalities is not None:
             rows[row_id].municipalities.append(name)
-    return rows
+    return rows, row_urls
 
 
 def activity_data(project_ids, activity_filter, restored):
@@ -121,10 +145,11 @@ def activity_data(project_ids, activity_filter, restored):
     place (before the one that holds the same order now)."""
     activities = Activity.objects.filter(row__project__in=project_ids).order_by("row_id", "order")
     if activity_filter is None and not restored:
-        for row_id, status, marker, text, details in activities.values_list(
-            "row_id", "status", "marker", "text", "details"
+        for pk, row_id, status, marker, text, details in activities.values_list(
+            "id", "row_id", "status", "marker", "text", "details"
         ):
-            yield row_id, ActivityData(status, text, export_marker(status, marker), list(details))
+            marker = export_marker(status, marker)
+            yield row_id, ActivityData(status, text, marker, list(details), id=pk)
         return
     by_row = defaultdict(list)
     for activity in activities:
@@ -142,6 +167,7 @@ def activity_data(project_ids, activity_filter, restored):
                     activity.text,
                     activity.marker_for_export(),
                     list(activity.details),
+                    id=activity.pk,
                 ),
             )
 

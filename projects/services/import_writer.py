@@ -33,7 +33,7 @@ from projects.table.layout import to_json as layout_to_json
 from projects.table.model import Overview
 from projects.table.notation import find_tags
 
-from . import linking
+from . import derived, linking
 from .plan import projects, structure
 from .plan.activities import plan_activities
 from .plan.differences import Difference, history_row
@@ -144,6 +144,7 @@ class ImportWriter:
                 if not d.within
             ]
         )
+        derived.refresh_year(fiscal_year=fy)
         linking.link_to_previous_year(fiscal_year=fy).fill(self.result)
         linking.relink_next_year(fiscal_year=fy)
         self.result.totals = structure.counts(self.ov)

@@ -32,6 +32,8 @@ from projects.table.eras import fiscal_year_label, next_title
 from projects.table.members import without_names
 from projects.table.notation import find_tags
 
+from . import derived
+
 # ---------------------------------------------------------------------------- roll-over
 
 
@@ -98,6 +100,7 @@ def roll_over(
     activities = _copy_activities(source, rows, set(keep_activity_ids), reset_kept_status, result)
     result.projects = len(projects)
     _record_creations(target, user, source.year, list(projects.values()), activities)
+    derived.refresh_year(fiscal_year=target)
     public_cache.bump_on_commit()  # the copies were bulk-created, without signals
     return result
 

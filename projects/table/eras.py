@@ -86,3 +86,24 @@ def next_title(title: str, year: int) -> str:
     if match is None:
         return label + title
     return title[: match.start()] + label + title[match.end() :]
+
+
+_STATED_RX = re.compile(
+    rf"(?:(?P<era>{ERA_NAMES})[ \t]*(?P<n>元|[0-9]{{1,2}})|(?<![0-9])(?P<y>[0-9]{{4}}))[ \t]*年"
+    r"[ \t]*(?P<m>[0-9]{1,2})[ \t]*月[ \t]*(?P<d>[0-9]{1,2})[ \t]*日[ \t]*(?:現在|時点)"
+)
+
+
+def stated_date(texts) -> datetime.date | None:
+    """The date a document says its data stands at: the first 「令和4年1月31日現在」 (or
+    「2022年1月31日時点」) in ``texts`` (the title and the notes above the table)."""
+    for text in texts:
+        m = _STATED_RX.search(fold(text or ""))
+        if m is None:
+            continue
+        try:
+            year = era_to_year(m["era"], m["n"]) if m["era"] else int(m["y"])
+            return datetime.date(year, int(m["m"]), int(m["d"]))
+        except ValueError:
+            continue
+    return None

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from .dates import Event
 from .eras import fiscal_year_label
+from .licence import LICENSE, attribution
 from .model import ActivityData, Overview, ProjectData, RowData
 from .notation import CANONICAL_MARKERS, STATUSES
 from .writer import write_overview
@@ -28,8 +29,15 @@ CONTENT_TYPES = {
 OPEN_DATA_FORMATS = ("json", "csv", "xlsx")  # the PDF is the meeting handout, not open data
 
 
-def activity_json(activity: ActivityData, fiscal_year: int) -> dict:
+def absolute(base_url: str, url: str) -> str | None:
+    """The portal's URL of a record, absolute when the site's address is known."""
+    return (base_url.rstrip("/") + url) if url else None
+
+
+def activity_json(activity: ActivityData, fiscal_year: int, base_url: str = "") -> dict:
     return {
+        "id": activity.id,
+        "url": absolute(base_url, activity.url),
         "status": activity.status,
         "marker": CANONICAL_MARKERS.get(activity.status or "", ""),
         "text": activity.text,
@@ -51,8 +59,10 @@ def row_municipalities_text(project: ProjectData, row: RowData) -> str:
     return row.municipalities_text or "、".join(project.municipalities or [])
 
 
-def project_json(project: ProjectData, fiscal_year: int) -> dict:
+def project_json(project: ProjectData, fiscal_year: int, base_url: str = "") -> dict:
     return {
+        "id": project.id,
+        "url": absolute(base_url, project.url),
         "number": project.number,
         "name": project.name,
         "municipalities": list(project.municipalities or []),
@@ -60,27 +70,39 @@ def project_json(project: ProjectData, fiscal_year: int) -> dict:
             {
                 "summary": row.summary,
                 "municipalities": row_municipalities(project, row),
-                "activities": [activity_json(a, fiscal_year) for a in row.activities],
+                "activities": [activity_json(a, fiscal_year, base_url) for a in row.activities],
             }
             for row in project.rows
         ],
     }
 
 
-def to_json(overview: Overview) -> dict:
-    """The open-data document ``renkei-overview/1`` (see README)."""
+def to_json(overview: Overview, *, base_url: str = "") -> dict:
+    """The open-data document ``renkei-overview/1`` (see README and ``SCHEMA_PATH``): ``id``
+    and ``url`` of projects and activities are the portal's (null for a table read from a file);
+    ``base_url`` makes the URLs absolute."""
     year = overview.fiscal_year
     return {
         "format": JSON_FORMAT,
+        "$schema": absolute(base_url, "/opendata/schema.json"),
         "fiscal_year": year,
         "fiscal_year_label": fiscal_year_label(year),
         "title": overview.title,
         "document_label": overview.document_label,
-        "legend": {s: overview.legend_for(s) for s in STATUSES},
+        "data_as_of": overview.stated_date.isoformat() if overview.stated_date else None,
+        "publisher": overview.publisher or None,
+        "license": {**LICENSE, "attribution": attribution(overview.publisher)},
         "municipalities": [
-            {"name": m.name, "reading": m.reading, "code": m.code, "slug": m.slug}
+            {
+                "name": m.name,
+                "reading": m.reading,
+                "code": m.code,
+                "slug": m.slug,
+                "url": absolute(base_url, m.url),
+            }
             for m in overview.municipalities
         ],
+        "legend": {s: overview.legend_for(s) for s in STATUSES},
         "strategies": [
             {
                 "number": s.number,
@@ -90,7 +112,7 @@ def to_json(overview: Overview) -> dict:
                         "label": m.label,
                         "title": m.title,
                         "policy_field": m.policy_field or None,
-                        "projects": [project_json(p, year) for p in m.projects],
+                        "projects": [project_json(p, year, base_url) for p in m.projects],
                     }
                     for m in s.measures
                 ],
@@ -100,18 +122,27 @@ def to_json(overview: Overview) -> dict:
     }
 
 
+# Columns that hold a list write it with a separator: 関係市町, 関係市町コード and タグ with
+# LIST_SEPARATOR (関係市町(記載) is the row's cell as the document writes it, 「全市町」 and all), 日程 with LIST_SEPARATOR between ISO 8601 dates or intervals (start/end),
+# 詳細 one detail line per line (a line break inside the quoted cell).
+LIST_SEPARATOR = ";"
 CSV_COLUMNS = [
     "年度",
+    "年度(西暦)",
     "取組番号",
     "取組",
     "政策分野",
     "施策記号",
     "施策",
+    "事業ID",
     "事業番号",
     "事業名",
     "関係市町",
+    "関係市町コード",
+    "関係市町(記載)",
     "行",
     "事業の概要",
+    "実績項目ID",
     "順序",
     "状況",
     "記号",
@@ -119,37 +150,47 @@ CSV_COLUMNS = [
     "詳細",
     "タグ",
     "日程",
+    "URL",
 ]
 
 
-def csv_rows(overview: Overview):
+def csv_rows(overview: Overview, *, base_url: str = ""):
     """One row per activity with its whole hierarchy (header first)."""
     year = overview.fiscal_year
+    codes = {m.name: m.code or "" for m in overview.municipalities}
+    join = LIST_SEPARATOR.join
     yield CSV_COLUMNS
     for s in overview.strategies:
         for m in s.measures:
             for p in m.projects:
                 for row_no, row in enumerate(p.rows, start=1):
                     for order, a in enumerate(row.activities, start=1):
+                        names = row_municipalities(p, row)
                         yield [
                             fiscal_year_label(year),
+                            year,
                             s.number,
                             s.title,
                             m.policy_field,
                             m.label,
                             m.title,
+                            "" if p.id is None else p.id,
                             "" if p.number is None else p.number,
                             p.name,
+                            join(names),
+                            join(codes.get(n, "") for n in names),
                             row_municipalities_text(p, row),
                             row_no,
                             row.summary,
+                            "" if a.id is None else a.id,
                             order,
                             overview.legend_for(a.status) if a.status else "",
                             CANONICAL_MARKERS.get(a.status or "", ""),
                             a.text,
                             "\n".join(a.details),
-                            "、".join(a.tags),
-                            "、".join(_event_text(e) for e in a.events(year)),
+                            join(a.tags),
+                            join(_event_text(e) for e in a.events(year)),
+                            absolute(base_url, a.url) or "",
                         ]
 
 
@@ -176,12 +217,13 @@ def csv_bytes(rows: Iterable[list]) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def render(overview: Overview, fmt: str) -> bytes:
+def render(overview: Overview, fmt: str, *, base_url: str = "") -> bytes:
     """The table in one of the open-data formats (the PDF is ``reports.handout``'s)."""
     if fmt == "json":
-        return json.dumps(to_json(overview), ensure_ascii=False, indent=2).encode("utf-8")
+        document = to_json(overview, base_url=base_url)
+        return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
     if fmt == "csv":
-        return csv_bytes(csv_rows(overview))
+        return csv_bytes(csv_rows(overview, base_url=base_url))
     if fmt == "xlsx":
         buffer = io.BytesIO()
         write_overview(overview, buffer)

@@ -7,6 +7,7 @@ so an export reads exactly like its source, whichever way it came in.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from .dates import Event, parse_events
@@ -47,6 +48,8 @@ class ActivityData:
     marker: str = ""  # the marker as written, with its spacing; "" for a line without one
     details: list[str] = field(default_factory=list)
     cell: str = ""
+    id: int | None = None  # the portal's stable id (kept across re-imports); None from a file
+    url: str = ""  # the portal's page for it, where the data comes from the portal
 
     @property
     def line(self) -> str:
@@ -85,6 +88,8 @@ class ProjectData:
     municipalities: list[str] | None = None  # the union of the rows'; None: not said
     rows: list[RowData] = field(default_factory=list)
     excel_row: int = 0
+    id: int | None = None  # as ``ActivityData.id``
+    url: str = ""
 
     @property
     def label(self) -> str:
@@ -116,12 +121,13 @@ class StrategyData:
 
 @dataclass
 class MunicipalityData:
-    """A member municipality as the open data lists it (``code``: 全国地方公共団体コード)."""
+    """A member municipality as open data names it."""
 
     name: str
     reading: str = ""
-    code: str | None = None
+    code: str | None = None  # 全国地方公共団体コード
     slug: str = ""
+    url: str = ""
 
 
 @dataclass
@@ -132,8 +138,12 @@ class Overview:
     results_header: str = "事業の実績見込み"
     legend: dict[str, str] = field(default_factory=dict)
     has_municipality_column: bool = False
+    # The date the document says its data stands at (「令和4年1月31日現在」), if it says one.
+    stated_date: datetime.date | None = None
     strategies: list[StrategyData] = field(default_factory=list)
-    municipalities: list[MunicipalityData] = field(default_factory=list)  # the year's members
+    # Known where the table comes from the portal: the year's member towns and who publishes it.
+    municipalities: list[MunicipalityData] = field(default_factory=list)
+    publisher: str = ""
     sheet: str = ""
     layout: Layout | None = None  # the edition's form; None: the 令和2年度 form
     errors: list[Problem] = field(default_factory=list)

@@ -20,7 +20,7 @@ from . import notation, text
 from .cells import RowCells
 from .columns import Columns, cell_text, cells_of, find_columns, title_and_label
 from .edition import Mark, read_layout
-from .eras import parse_fiscal_year
+from .eras import parse_fiscal_year, stated_date
 from .files import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_UNCOMPRESSED,
@@ -175,9 +175,11 @@ class TableReader(RowCells):
     def read_preamble(self):
         """The title (the text naming a 年度, preferring one about 事業) and the 資料 label."""
         ov = self.overview
-        ov.title, ov.document_label = title_and_label(self.rows[: self.cols.header_row])
+        above = self.rows[: self.cols.header_row]
+        ov.title, ov.document_label = title_and_label(above)
         texts = {"title": ov.title, "document_label": ov.document_label}
-        ov.cells = cells_of(self.rows[: self.cols.header_row], texts)
+        ov.cells = cells_of(above, texts)
+        ov.stated_date = stated_date(cell_text(v) for row in above for v in row if v is not None)
         ov.fiscal_year = self.year_override or parse_fiscal_year(ov.title)
         if ov.fiscal_year is None:
             ov.errors.append(

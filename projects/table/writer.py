@@ -15,14 +15,17 @@ from xml.etree.ElementTree import Element
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.pagebreak import Break
 
+from .eras import fiscal_year_label
 from .grid import Grid, build_grid, row_heights
 from .layout import Layout
+from .licence import LICENSE, attribution
 from .model import Overview
 from .text import escape_ooxml
 
@@ -133,6 +136,7 @@ def write_overview(overview: Overview, destination) -> None:
     layout = overview.sheet_layout()
     grid = build_grid(overview)
     workbook = openpyxl.Workbook(write_only=True)
+    describe(workbook, overview)
     sheet = workbook.create_sheet(layout.sheet or (overview.document_label or "資料")[:31])
     for col, width in sorted(grid.widths.items()):
         sheet.column_dimensions[get_column_letter(col)].width = width
@@ -154,6 +158,18 @@ def write_overview(overview: Overview, destination) -> None:
                 assert EMPTY_SHEET_DATA in data, "openpyxl wrote an unexpected sheet layout"
                 data = data.replace(EMPTY_SHEET_DATA, sheet_data(grid, style_ids), 1)
             target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+
+
+def describe(workbook, overview: Overview) -> None:
+    """The document properties: title, publisher, and the licence (also as a custom property)."""
+    props = workbook.properties
+    props.title = overview.title or fiscal_year_label(overview.fiscal_year or 0)
+    props.creator = overview.publisher or "連携事業ポータル"
+    props.subject = "連携事業概要及び実績"
+    props.description = attribution(overview.publisher)
+    props.keywords = f"{LICENSE['name']}; {LICENSE['url']}"
+    props.language = "ja-JP"
+    workbook.custom_doc_props.append(StringProperty(name="license", value=LICENSE["url"]))
 
 
 def is_on(value) -> bool:

@@ -1,7 +1,9 @@
-"""The calendar of published years: the page and its iCalendar feeds.
+"""The calendar of published years: the month page and the iCalendar feeds (all, a town's, a
+project's).
 
 Dates keep the precision they were written with. In iCalendar a day is an all-day event and a
-month (「3月頃」) an all-day span over the whole month, so no calendar shows a made-up day.
+month (「3月頃」) an all-day span over the whole month, so no calendar shows a made-up day; an
+open-ended 「11月以降」 is its first day (or month) with a note that it goes on.
 """
 
 from __future__ import annotations
@@ -9,23 +11,15 @@ from __future__ import annotations
 import datetime
 
 import icalendar
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.models import Municipality, Status
+from projects.models import Municipality, Project, Status
+from projects.reports import calendar as schedule
+from projects.reports import overview
 from projects.reports import public as data
 
 from .page_cache import cached_response, render_public
-
-
-def split(events, today: datetime.date):
-    """(upcoming in date order, past with the most recent first)."""
-    upcoming = [e for e in events if e.last_day >= today]
-    past = [e for e in events if e.last_day < today]
-    past.sort(key=lambda e: e.last_day, reverse=True)
-    return upcoming, past
 
 
 def exclusive_end(event) -> datetime.date:
@@ -58,6 +52,8 @@ def ical(events, *, name: str, base_url: str) -> bytes:
         notes = [str(project), _("元の表記: %(source)s") % {"source": e.source}]
         if e.start_precision == "month":
             notes.append(_("日付は月までしか書かれていません。"))
+        if e.open_ended:
+            notes.append(_("「以降」: この日から続きます (終わりは書かれていません)。"))
         item.add("description", "\n".join(notes))
         item.add("url", base_url + project.get_absolute_url())
         item.add("transp", "TRANSPARENT")
@@ -73,37 +69,71 @@ def calendar(request):
         slug = params["municipality"]
         municipality = next((m for m in municipalities if m.slug == slug), None)
         if slug and municipality is None:
-            raise Http404(_("市町が見つかりません。"))
-        upcoming, past = split(data.published_events(municipality), today)
-        title = _("予定と実績のカレンダー")
+            raise data.NotFound(_("市町が見つかりません。"))
+        month = schedule.parse_month(params["month"], today)
+        view = schedule.month_view(month, municipality=municipality, page=params["page"])
+        title = (
+            _("予定と実績のカレンダー")
+            + " "
+            + _("%(year)d年%(month)d月")
+            % {
+                "year": month.year,
+                "month": month.month,
+            }
+        )
         if municipality:
             title += f" ({municipality.name})"
         return {
             "title": title,
             "today": today,
+            "month": view,
+            "months": schedule.months_with_events(municipality=municipality),
             "municipality": municipality,
             "municipalities": municipalities,
-            "upcoming": upcoming,
-            "past": past,
+            "upcoming": schedule.upcoming(today, municipality=municipality),
+            "upcoming_days": schedule.UPCOMING_DAYS,
+            "query": f"municipality={municipality.slug}&" if municipality else "",
+            "as_of": current_as_of(),
         }
 
     return render_public(
-        request, "projects/calendar.html", build, params=("municipality",), key=(today,)
+        request,
+        "projects/calendar.html",
+        build,
+        params=("municipality", "month", "page"),
+        key=(today,),
+        section="calendar",
     )
 
 
-def calendar_ics(request, slug=None):
-    def build():
-        municipality = get_object_or_404(Municipality, slug=slug) if slug else None
-        name = _("連携事業の日程")
-        if municipality:
-            name += f" ({municipality.name})"
-        events = data.published_events(municipality)
-        base_url = request.build_absolute_uri("/").rstrip("/")
-        content = ical(events, name=name, base_url=base_url)
-        return content, "text/calendar; charset=utf-8"
+def current_as_of():
+    """The date the current year's statuses stand at (None before any year is published)."""
+    years = data.published_years()
+    try:
+        return overview.data_as_of(data.choose_year(years, ""))
+    except data.NotPublished:
+        return None
 
-    filename = f"renkei-{slug or 'all'}.ics"
+
+def calendar_ics(request, slug=None, pk=None):
+    def build():
+        municipality = project = None
+        name = _("連携事業の日程")
+        if slug:
+            municipality = Municipality.objects.filter(slug=slug).first()
+            if municipality is None:
+                raise data.NotFound(_("市町が見つかりません。"))
+            name += f" ({municipality.name})"
+        if pk:
+            project = Project.objects.published().filter(pk=pk).first()
+            if project is None:
+                raise data.NotFound(_("この事業は公開されていません。"))
+            name = _("%(project)sの日程") % {"project": project}
+        events = schedule.events(municipality=municipality, project=project)
+        base_url = request.build_absolute_uri("/").rstrip("/")
+        return ical(events, name=name, base_url=base_url), "text/calendar; charset=utf-8"
+
+    filename = f"renkei-{slug or (f'project-{pk}' if pk else 'all')}.ics"
     return cached_response(
         request,
         build,

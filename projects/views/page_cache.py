@@ -1,127 +1,40 @@
-"""The public pages' cache in the views: pages kept under the shared version stamp.
+"""The public pages' cache in the views: pages kept under the shared version stamp, and the
+HTTP caching that lets browsers and proxies keep them too.
 
 A page is cached under the shared version stamp (``projects.cache``), per language and per
-query parameter it reads, twice over: its main part, which the shell (navigation, messages,
-the language switch) is rendered around for signed-in visitors, and the whole page as an
-anonymous visitor sees it, served with only the CSRF token of the language switch filled in.
-That page is also kept in each process, gzipped ahead of time around the token
-(``SplicedPage``), and reused while the shared stamp is unchanged. Responses are gzipped for
-clients that accept it (the CSRF token is masked afresh on every response, so compression does
-not expose it to BREACH).
+query parameter it reads: its main part, which the shell (navigation with the staff links) is
+rendered around for signed-in visitors, and the whole page as an anonymous visitor sees it.
+Anonymous pages carry nothing personal (no cookie is set: the language is in the URL), so each
+process also keeps them gzipped ahead of time, reused while the shared stamp is unchanged.
 
-``SplicedPage`` compresses the page ahead of time in two raw-deflate pieces, before and after
-the slot; a response is the gzip header, the first piece (flushed to a byte boundary), the
-slot's bytes as a stored block, the second piece and the trailer, whose CRC-32 covers the slot
-and the second piece (kilobytes of CRC rather than compressing the page again on every request).
+Anonymous responses say ``Cache-Control: public, max-age=…`` with an ETag made from the stamp
+and the page's key: a conditional request (If-None-Match) is answered 304 after one read of the
+stamp, without building or rendering anything. Signed-in visitors get ``private, no-cache``.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import re
-import struct
-import zlib
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from projects import cache as public_cache
+from projects.context_processors import other_language_url
 from projects.models import Area
 
-GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no mtime, OS unknown
-
-
-class SplicedPage:
-    def __init__(self, html: str, slot: str):
-        head, found, tail = html.encode().partition(slot.encode())
-        self.has_slot = bool(found)
-        self.head, self.tail = head, tail
-        before = zlib.compressobj(6, zlib.DEFLATED, -15)
-        self.deflated_head = before.compress(head) + before.flush(zlib.Z_SYNC_FLUSH)
-        after = zlib.compressobj(6, zlib.DEFLATED, -15)
-        self.deflated_tail = after.compress(tail) + after.flush(zlib.Z_FINISH)
-        self.head_crc = zlib.crc32(head)
-
-    def plain(self, value: str) -> bytes:
-        return self.head + (value.encode() if self.has_slot else b"") + self.tail
-
-    def gzipped(self, value: str) -> bytes:
-        data = value.encode() if self.has_slot else b""
-        if len(data) > 0xFFFF:
-            raise ValueError("the slot's value must fit one stored block")
-        # A non-final stored block: header bits 000, padded to the byte, then LEN and ~LEN.
-        stored = b"\x00" + struct.pack("<HH", len(data), len(data) ^ 0xFFFF) + data
-        crc = zlib.crc32(self.tail, zlib.crc32(data, self.head_crc))
-        size = (len(self.head) + len(data) + len(self.tail)) & 0xFFFFFFFF
-        return (
-            GZIP_HEADER
-            + self.deflated_head
-            + stored
-            + self.deflated_tail
-            + struct.pack("<II", crc, size)
-        )
-
-
-CSRF_PLACEHOLDER = "csrf-token-placeholder-4d1f0c"
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")
-
-
-def render_public(request, template, build, *, params=(), key=()):
-    """Render ``template`` with ``build(values)`` as its context, cached; ``params`` are the
-    query parameters the page reads (the only ones in its cache key)."""
-    values = {name: request.GET.get(name, "") for name in params}
-    parts = ("page", template, get_language(), request.path, *values.items(), *key)
-    query = urlencode({k: v for k, v in values.items() if v})
-    path = request.path + (f"?{query}" if query else "")
-
-    def build_page():
-        # Rendered without the request, so without context processors: the area is read here.
-        context = {"area": Area.objects.current(), **build(values)}
-        return {
-            "title": str(context["title"]),
-            "content": render_to_string(template, context),
-            "print": context.get("print", False),
-            "area": context["area"],
-        }
-
-    def build_anonymous():
-        page = public_cache.get_or_build(parts, build_page)
-        anonymous = {
-            "page": page,
-            "area": page["area"],
-            "user": AnonymousUser(),
-            "csrf_token": CSRF_PLACEHOLDER,
-            "request": {"get_full_path": path},
-        }
-        return render_to_string("projects/public_page.html", anonymous)
-
-    if is_anonymous_visit(request):
-        page = public_cache.get_local(
-            (*parts, "anonymous"),
-            lambda: SplicedPage(
-                public_cache.get_or_build((*parts, "anonymous"), build_anonymous),
-                CSRF_PLACEHOLDER,
-            ),
-        )
-        return spliced_response(request, page, get_token(request))
-    page = public_cache.get_or_build(parts, build_page)
-    return render(request, "projects/public_page.html", {"page": page})
-
-
-def spliced_response(request, page: SplicedPage, token: str) -> HttpResponse:
-    if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-        response = HttpResponse(page.gzipped(token))
-        response["Content-Encoding"] = "gzip"
-    else:
-        response = HttpResponse(page.plain(token))
-    patch_vary_headers(response, ("Accept-Encoding",))
-    return response
+MAX_AGE = 300  # seconds a browser or proxy may show a public page without asking again
+PUBLIC = f"public, max-age={MAX_AGE}"
+PRIVATE = "private, no-cache"
 
 
 def is_anonymous_visit(request) -> bool:
@@ -132,11 +45,119 @@ def is_anonymous_visit(request) -> bool:
     )
 
 
+def etag_for(stamp, parts) -> str | None:
+    """None when the cache keeps nothing (DummyCache): no version, so no promise."""
+    if stamp is None:
+        return None
+    digest = hashlib.sha256(repr((stamp, *parts)).encode()).hexdigest()[:24]
+    return f'W/"{digest}"'
+
+
+def not_modified(request, etag: str) -> HttpResponseNotModified | None:
+    """A 304 when the client already holds this version of the page."""
+    asked = request.META.get("HTTP_IF_NONE_MATCH", "")
+    if etag is None or request.method not in ("GET", "HEAD") or not asked:
+        return None
+    tags = {t.strip().removeprefix("W/") for t in asked.split(",")}
+    if "*" not in tags and etag.removeprefix("W/") not in tags:
+        return None
+    response = HttpResponseNotModified()
+    response["ETag"] = etag
+    response["Cache-Control"] = PUBLIC
+    patch_vary_headers(response, ("Accept-Encoding", "Cookie"))
+    return response
+
+
+class Compressed:
+    """A response body kept as is and gzipped once."""
+
+    def __init__(self, content: bytes):
+        self.plain = content
+        self.gzipped = gzip.compress(content, compresslevel=6, mtime=0)
+
+    def response(self, request, content_type: str, etag: str | None) -> HttpResponse:
+        if ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            response = HttpResponse(self.gzipped, content_type=content_type)
+            response["Content-Encoding"] = "gzip"
+        else:
+            response = HttpResponse(self.plain, content_type=content_type)
+        if etag:
+            response["ETag"] = etag
+        response["Cache-Control"] = PUBLIC
+        patch_vary_headers(response, ("Accept-Encoding", "Cookie"))
+        return response
+
+
+def render_public(request, template, build, *, params=(), key=(), section=""):
+    """Render ``template`` with ``build(values)`` as its context, cached; ``params`` are the
+    query parameters the page reads (the only ones in its cache key); ``section`` marks the
+    current item of the main navigation."""
+    values = {name: request.GET.get(name, "") for name in params}
+    parts = ("page", template, get_language(), request.path, *values.items(), *key)
+    site_root = request.build_absolute_uri("/").rstrip("/")
+    query = urlencode({k: v for k, v in values.items() if v})
+    path = request.path + (f"?{query}" if query else "")
+
+    def build_page():
+        context = build(values)
+        context.setdefault("area", Area.objects.current())
+        return {
+            "title": str(context["title"]),
+            "content": render_to_string(template, context),
+            "print": context.get("print", False),
+            "meta": context.get("meta", {}),
+            "area": context["area"],
+            "section": section,
+        }
+
+    if not is_anonymous_visit(request):
+        page = public_cache.get_or_build(parts, build_page)
+        response = render(
+            request, "projects/public_page.html", {"page": page, "area": page["area"]}
+        )
+        response["Cache-Control"] = PRIVATE
+        patch_vary_headers(response, ("Cookie",))
+        return response
+
+    def build_anonymous():
+        page = public_cache.get_or_build(parts, build_page)
+        context = {
+            "page": page,
+            "area": page["area"],
+            "user": AnonymousUser(),
+            "switch_url": other_language_url(path),
+            "page_url": site_root + path,
+            "site_root": site_root,
+        }
+        return render_to_string("projects/public_page.html", context).encode()
+
+    whole = (*parts, "anonymous", site_root)
+    stamp = public_cache.version()
+    etag = etag_for(stamp, whole)
+    if unchanged := not_modified(request, etag):
+        return unchanged
+    page = public_cache.get_local(
+        whole,
+        lambda: Compressed(public_cache.get_or_build(whole, build_anonymous)),
+        stamp=stamp,
+    )
+    return page.response(request, "text/html; charset=utf-8", etag)
+
+
 def cached_response(request, build, *, key=(), headers=None):
     """A cached non-HTML response: ``build()`` returns ``(content bytes, content type)``."""
     parts = ("response", get_language(), request.path, *key)
-    content, content_type = public_cache.get_or_build(parts, build)
-    response = HttpResponse(content, content_type=content_type)
+    stamp = public_cache.version()
+    etag = etag_for(stamp, parts)
+    if unchanged := not_modified(request, etag):
+        return unchanged
+
+    def fetch():
+        content, content_type = public_cache.get_or_build(parts, build)
+        return Compressed(content), content_type
+
+    body, content_type = public_cache.get_local(parts, fetch, stamp=stamp)
+    response = body.response(request, content_type, etag)
     for name, value in (headers or {}).items():
         response[name] = value
     return response

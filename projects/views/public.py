@@ -1,36 +1,36 @@
 """Public pages: published fiscal years only, each read in a fixed number of queries and cached
-(``page_cache``). The calendar and its feeds are in ``calendar``."""
+(``page_cache``). The calendar and its feeds are in ``calendar``, open data in ``opendata``."""
 
+from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from projects.feeds import StatusChangesFeed
-from projects.models import Activity, Change, FiscalYear, Municipality, Project, Status
+from projects.feeds import MunicipalityStatusFeed, ProjectStatusFeed, StatusChangesFeed
+from projects.models import Activity, Change, Municipality, SitePage, SitePageKind, Status
+from projects.reports import calendar as schedule
+from projects.reports import overview, search
 from projects.reports import public as data
-from projects.reports.handout import PdfUnavailable, overview_pdf
-from projects.reports.tables import overview_from_db
 from projects.sitemaps import SITEMAPS
-from projects.table.formats import CONTENT_TYPES, OPEN_DATA_FORMATS, filename
-from projects.table.formats import render as render_export
-from projects.table.html import html_table
 
 from .page_cache import cached_response, render_public
 
-PROJECTS_PER_PAGE = 30
-LIST_PARAMS = ("year", "status", "municipality", "strategy", "measure", "tag", "q", "page")
+PROJECTS_PER_PAGE = 20  # a phone screenful or two; the cost of a page stays the same
+LIST_PARAMS = ("year", "status", "municipality", "strategy", "measure", "tag", "q", "sort", "page")
+UPCOMING_ON_HOME = 6
 
 
 def shown_year(requested: str):
     """(published years, the one asked for or the current one); 404 when there is none."""
     years = data.published_years()
-    try:
-        return years, data.choose_year(years, requested)
-    except data.NotPublished as exc:
-        raise Http404(str(exc)) from exc
+    return years, data.choose_year(years, requested)
 
 
 def healthz(request):
@@ -38,58 +38,128 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says: the icon, kept for a week."""
+    response = FileResponse(
+        open(settings.BASE_DIR / "static" / "favicon.ico", "rb"), content_type="image/x-icon"
+    )
+    response["Cache-Control"] = "public, max-age=604800"
+    return response
+
+
+def not_found(request, exception=None):
+    """404 in the visitor's language, with our own message only (never Django's)."""
+    message = str(exception) if isinstance(exception, data.NotFound) else ""
+    return render(request, "404.html", {"message": message}, status=404)
+
+
+def links(fiscal_year):
+    """URLs of the list filtered by a 取組 or a 施策, for the overview's bars."""
+    base = reverse("projects:project_list") + f"?year={fiscal_year.year}"
+
+    def link(kind, obj):
+        return f"{base}&strategy={obj.number}" if kind == "strategy" else f"{base}&measure={obj.pk}"
+
+    return link
+
+
 def home(request):
+    today = timezone.localdate()
+
     def build(params):
         years, fy = shown_year(params["year"])
-        counts = Activity.objects.for_year(fy).counted().status_totals()
+        measures = data.year_measures(fy)
+        municipalities = data.municipality_list(fy)
+        bars = overview.strategy_bars(fy, measures, link=links(fy))
+        totals = overview.total_bar(fy, bars)
+        upcoming = schedule.upcoming(today, limit=UPCOMING_ON_HOME)
         return {
             "title": _("%(year)sの連携事業") % {"year": fy.label},
+            "meta": {"description": _("%(year)sの連携事業の一覧と実績の状況") % {"year": fy.label}},
             "fiscal_year": fy,
             "years": years,
-            "totals": data.status_totals(fy, counts),
-            "total": sum(counts.values()),
-            "groups": data.group(data.year_measures(fy), [], keep_empty=True),
-            "municipalities": data.municipality_list(fy),
+            "totals": totals,
+            "strategy_bars": bars,
+            "town_bars": overview.town_bars(fy, municipalities),
+            "changes": overview.latest_changes(fy),
+            "upcoming": upcoming,
+            "as_of": overview.data_as_of(fy),
+            "municipalities": municipalities,
             "statuses": data.status_totals(fy, {}),
+            "today": today,
         }
 
-    return render_public(request, "projects/home.html", build, params=("year",))
+    return render_public(
+        request, "projects/home.html", build, params=("year",), key=(today,), section="home"
+    )
 
 
 def project_list(request):
     def build(params):
         years, fy = shown_year(params["year"])
-        filters = data.Filters.from_query(params)
-        measures = data.year_measures(fy)
         municipalities = data.municipality_list(fy)
+        filters = data.Filters.from_query(params, municipalities)
+        municipality = next((m for m in municipalities if m.slug == filters.municipality), None)
+        measures = data.year_measures(fy)
         labels = data.status_labels(fy)
-        projects = data.filter_projects(data.year_projects(fy, measures), filters, labels)
+        chunks = search.parse_query(filters.q)
+        projects = data.filtered_projects(fy, filters, municipality, chunks)
         page = Paginator(projects, PROJECTS_PER_PAGE).get_page(params["page"])
+        shown = data.page_projects(
+            fy, page.object_list, measures, labels, filters, municipality, chunks
+        )
+        count = page.paginator.count
         return {
-            "title": list_title(fy, filters, labels, municipalities, page),
+            "title": list_title(fy, filters, labels, municipality, page),
             "fiscal_year": fy,
             "years": years,
             "filters": filters,
+            "chunks": chunks,
             "query": filters.query_string(year=fy.year),
             "year_query": filters.query_string(measure=None),
+            "sort_query": filters.query_string(year=fy.year, sort=None),
             "page_obj": page,
-            "groups": data.group(measures, page.object_list),
-            "count": len(projects),
+            "projects": shown,
+            "grouped": not filters.sort,  # sorted otherwise: one list, each with its place
+            "groups": data.group(measures, shown),
+            "count": count,
+            "count_words": count_words(filters, count),
             "measures": measures,
             "strategies": {m.strategy.number: m.strategy for m in measures}.values(),
             "municipalities": municipalities,
             "statuses": data.status_totals(fy, {}),
             "tags": data.TAG_FILTERS,
+            "as_of": overview.data_as_of(fy),
         }
 
-    return render_public(request, "projects/project_list.html", build, params=LIST_PARAMS)
+    return render_public(
+        request, "projects/project_list.html", build, params=LIST_PARAMS, section="projects"
+    )
 
 
-def list_title(fy, filters, labels, municipalities, page) -> str:
+def count_words(filters, count: int) -> str:
+    """The result count as a sentence (read out by screen readers as the page's status)."""
+    if filters.q:
+        sentence = ngettext(
+            "「%(q)s」に一致する事業は %(n)d 件です。",
+            "「%(q)s」に一致する事業は %(n)d 件です。",
+            count,
+        )
+        query = format_html('<span lang="ja">{}</span>', filters.q)  # escaped
+        return mark_safe(sentence % {"q": query, "n": count})  # noqa: S308 - a translation
+    if filters.active:
+        return ngettext(
+            "条件に合う事業は %(n)d 件です。", "条件に合う事業は %(n)d 件です。", count
+        ) % {"n": count}
+    return ngettext("事業は全部で %(n)d 件です。", "事業は全部で %(n)d 件です。", count) % {
+        "n": count
+    }
+
+
+def list_title(fy, filters, labels, municipality, page) -> str:
     parts = [fy.label]
-    names = {m.slug: m.name for m in municipalities}
-    if filters.municipality in names:
-        parts.append(names[filters.municipality])
+    if municipality is not None:
+        parts.append(municipality.name)
     if filters.status:
         parts.append(f"{Status(filters.status).glyph} {labels[filters.status]}")
     if filters.tag:
@@ -103,167 +173,148 @@ def list_title(fy, filters, labels, municipalities, page) -> str:
 
 
 def project_detail(request, pk):
+    today = timezone.localdate()
+
     def build(params):
-        project = get_object_or_404(
-            Project.objects.published()
-            .with_hierarchy()
-            .select_related("fiscal_year")
-            .with_activities(),
-            pk=pk,
-        )
+        project = data.detail_project(pk)
         fy = project.fiscal_year
         rows = list(project.rows.all())
         activities = [a for row in rows for a in row.activities.all()]
         data.label_activities(activities, data.status_labels(fy))
-        originals = data.find_originals(fy, activities)
-        for a in activities:
-            a.original = originals.get(a.pk)
         timeline = sorted(
             ((e, a) for a in activities for e in a.events.all()),
             key=lambda pair: (pair[0].start_date, pair[0].start_precision != "month"),
         )
-        last_change = Change.objects.filter(project=project).aggregate(last=Max("changed_at"))
+        for e, _activity in timeline:
+            e.label = data.event_label(e)
+        last = Change.objects.for_project(project).order_by("-changed_at", "-id").first()
         return {
             "title": _("%(project)s (%(year)s)") % {"project": project, "year": fy.label},
+            "meta": {"description": first_summary(rows) or str(project), "type": "article"},
             "project": project,
             "fiscal_year": fy,
             "rows": rows,
-            "timeline": [(data.event_label(e), e, a) for e, a in timeline],
-            "last_updated": data.last_updated(project, activities, last_change["last"]),
+            "timeline": [(e.label, e, a) for e, a in timeline],
+            "last_change": last,
+            "as_of": overview.data_as_of(fy),
+            "changes": overview.latest_changes(fy, project=project, limit=5),
         }
 
-    return render_public(request, "projects/project_detail.html", build, key=(pk,))
+    return render_public(
+        request, "projects/project_detail.html", build, key=(pk, today), section="projects"
+    )
+
+
+def first_summary(rows) -> str:
+    text = next((r.summary for r in rows if r.summary), "")
+    return " ".join(text.split())[:120]
 
 
 def municipality_index(request):
     def build(params):
         years, fy = shown_year(params["year"])
         municipalities = data.municipality_list(fy)
-        totals = Activity.objects.for_year(fy).counted().status_totals_by_municipality()
-        counts = dict(
-            Project.objects.filter(fiscal_year=fy)
-            .values_list("municipalities")
-            .annotate(n=Count("id"))
-            .order_by()
-        )
-        for m in municipalities:
-            m.totals = data.status_totals(fy, totals.get(m.pk, {}))
-            m.project_count = counts.get(m.pk, 0)
         return {
             "title": _("市町別の連携事業 (%(year)s)") % {"year": fy.label},
             "fiscal_year": fy,
             "years": years,
-            "municipalities": municipalities,
+            "town_bars": overview.town_bars(fy, municipalities),
+            "as_of": overview.data_as_of(fy),
         }
 
-    return render_public(request, "projects/municipality_list.html", build, params=("year",))
+    return render_public(
+        request,
+        "projects/municipality_list.html",
+        build,
+        params=("year",),
+        section="municipalities",
+    )
 
 
 def municipality_detail(request, slug):
+    today = timezone.localdate()
+
     def build(params):
-        municipality = get_object_or_404(Municipality, slug=slug)
+        municipality = Municipality.objects.filter(slug=slug).first()
+        if municipality is None:
+            raise data.NotFound(_("市町が見つかりません。"))
         years, fy = shown_year(params["year"])
         measures = data.year_measures(fy)
-        by_pk = {m.pk: m for m in measures}
+        activities = Activity.objects.for_year(fy).for_municipality(municipality)
+        bars = overview.strategy_bars(fy, measures, activities, link=town_links(fy, municipality))
         projects = list(
-            Project.objects.filter(fiscal_year=fy)
-            .for_municipality(municipality)
+            data.filtered_projects(fy, data.Filters(), municipality, [])
             .with_counted_status_counts(municipality)
             .order_by("order")
         )
-        counts = {}
+        by_pk = {m.pk: m for m in measures}
         for p in projects:
             p.measure = by_pk[p.measure_id]
             p.totals = data.status_totals(fy, {s: getattr(p, f"n_{s}") for s in Status.values})
-            for t in p.totals:
-                counts[t.status] = counts.get(t.status, 0) + t.count
         return {
             "title": _("%(name)sの連携事業 (%(year)s)")
             % {"name": municipality.name, "year": fy.label},
             "municipality": municipality,
             "fiscal_year": fy,
             "years": years,
-            "totals": data.status_totals(fy, counts),
+            "totals": overview.total_bar(fy, bars),
+            "strategy_bars": bars,
             "groups": data.group(measures, projects),
             "project_count": len(projects),
             "municipalities": data.municipality_list(fy),
+            "changes": overview.latest_changes(fy, activities=activities),
+            "upcoming": schedule.upcoming(today, municipality=municipality, limit=UPCOMING_ON_HOME),
+            "as_of": overview.data_as_of(fy),
         }
 
     return render_public(
-        request, "projects/municipality_detail.html", build, params=("year",), key=(slug,)
-    )
-
-
-def opendata(request):
-    def build(params):
-        return {
-            "title": _("オープンデータ"),
-            "years": data.published_years(),
-            "formats": OPEN_DATA_FORMATS,
-        }
-
-    return render_public(request, "projects/opendata.html", build)
-
-
-def opendata_file(request, year, fmt):
-    if fmt not in OPEN_DATA_FORMATS:
-        raise Http404(_("この形式には対応していません。"))
-
-    def build():
-        fy = get_object_or_404(FiscalYear.objects.published(), year=year)
-        overview = overview_from_db(fy)
-        return render_export(overview, fmt), CONTENT_TYPES[fmt]
-
-    return cached_response(
         request,
+        "projects/municipality_detail.html",
         build,
-        headers={
-            "Content-Disposition": f'attachment; filename="renkei-overview-{year}.{fmt}"',
-            "Access-Control-Allow-Origin": "*",
-        },
+        params=("year",),
+        key=(slug, today),
+        section="municipalities",
     )
 
 
-def print_table(request, year):
+def town_links(fiscal_year, municipality):
+    link = links(fiscal_year)
+    return lambda kind, obj: link(kind, obj) + f"&municipality={municipality.slug}"
+
+
+def site_page(request, kind):
     def build(params):
-        fy = get_object_or_404(FiscalYear.objects.published(), year=year)
-        overview = overview_from_db(fy)
+        if kind not in SitePageKind.values:
+            raise data.NotFound(_("ページが見つかりません。"))
+        page = SitePage.objects.filter(kind=kind).first()
+        title = page.title if page else str(SitePageKind(kind).label)
         return {
-            "title": _("%(title)s (印刷用)") % {"title": overview.title or fy.label},
-            "fiscal_year": fy,
-            "overview": overview,
-            "table": html_table(overview),
-            "filename": filename(overview, "xlsx"),
-            "print": True,
+            "title": title,
+            "kind": kind,
+            "site_page": page,
+            "paragraphs": [
+                p.strip() for p in (page.body if page else "").split("\n\n") if p.strip()
+            ],
         }
 
-    return render_public(request, "projects/print_table.html", build, key=(year,))
-
-
-def print_pdf(request, year):
-    """The published year's 資料 as the meeting's PDF (cached like the other files)."""
-
-    def build():
-        fy = get_object_or_404(FiscalYear.objects.published(), year=year)
-        return overview_pdf(overview_from_db(fy)), CONTENT_TYPES["pdf"]
-
-    try:
-        return cached_response(
-            request,
-            build,
-            headers={"Content-Disposition": f'attachment; filename="renkei-overview-{year}.pdf"'},
-        )
-    except PdfUnavailable as exc:
-        return HttpResponse(
-            _("PDF を作れません: %(reason)s") % {"reason": exc},
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
+    return render_public(request, "projects/site_page.html", build, key=(kind,), section=kind)
 
 
 def status_feed(request):
+    return feed_response(request, StatusChangesFeed())
+
+
+def project_feed(request, pk):
+    return feed_response(request, ProjectStatusFeed(), pk=pk)
+
+
+def municipality_feed(request, slug):
+    return feed_response(request, MunicipalityStatusFeed(), slug=slug)
+
+
+def feed_response(request, feed, **kwargs):
     def build():
-        response = StatusChangesFeed()(request)
+        response = feed(request, **kwargs)
         return response.content, response["Content-Type"]
 
     return cached_response(request, build, key=(request.build_absolute_uri("/"),))

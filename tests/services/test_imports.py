@@ -31,6 +31,7 @@ from projects.services.imports import ImportRefused, import_overview, read_workb
 from projects.table.formats import render, to_json
 from tests.conftest import ROOT
 from tests.support.builders import Row, Sheet, build, small_rows
+from tests.support.opendata import without_ids
 
 
 def snapshot():
@@ -284,12 +285,12 @@ def test_staff_scope_refuses_other_municipalities(r2, r2_path, tmp_path):
 
 
 def test_round_trip_through_exported_xlsx(r2, tmp_path, django_db_blocker):
-    original = to_json(overview_from_db(r2))
+    original = without_ids(to_json(overview_from_db(r2)))
     path = tmp_path / "export.xlsx"
     path.write_bytes(render(overview_from_db(r2), "xlsx"))
     FiscalYear.objects.all().delete()
     import_overview(read_workbook(path))
-    assert to_json(overview_from_db(FiscalYear.objects.get(year=2020))) == original
+    assert without_ids(to_json(overview_from_db(FiscalYear.objects.get(year=2020)))) == original
 
 
 def test_json_export_shape(r2):
@@ -309,7 +310,11 @@ def test_json_export_shape(r2):
     project = data["strategies"][0]["measures"][0]["projects"][0]
     assert (project["number"], project["name"]) == (1, "山口県中央連携都市圏域ビジョンの推進")
     first = project["rows"][0]["activities"][0]
+    stored = Activity.objects.get(row__project__pk=project["id"], text=first["text"])
+    assert project["url"] == f"/projects/{project['id']}/"  # absolute where the site is known
     assert first == {
+        "id": stored.pk,
+        "url": f"/projects/{project['id']}/#activity-{stored.pk}",
         "status": "planned",
         "marker": "△",
         "text": "山口県中央連携都市圏域ビジョン懇談会の開催(3月頃)",
@@ -338,24 +343,49 @@ def test_csv_export_one_row_per_activity_with_bom(r2):
     raw = render(overview_from_db(r2), "csv")
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert rows[0][:8] == [
+    assert rows[0] == [
         "年度",
+        "年度(西暦)",
         "取組番号",
         "取組",
         "政策分野",
         "施策記号",
         "施策",
+        "事業ID",
         "事業番号",
         "事業名",
+        "関係市町",
+        "関係市町コード",
+        "関係市町(記載)",
+        "行",
+        "事業の概要",
+        "実績項目ID",
+        "順序",
+        "状況",
+        "記号",
+        "内容",
+        "詳細",
+        "タグ",
+        "日程",
+        "URL",
     ]
     assert len(rows) == 1 + 89
-    assert rows[1][12:15] == ["実施予定", "△", "山口県中央連携都市圏域ビジョン懇談会の開催(3月頃)"]
+    first = dict(zip(rows[0], rows[1], strict=True))
+    activity = Activity.objects.get(pk=first["実績項目ID"])
+    assert (first["年度"], first["年度(西暦)"]) == ("令和2年度", "2020")
+    assert (first["状況"], first["記号"], first["内容"]) == (
+        "実施予定",
+        "△",
+        "山口県中央連携都市圏域ビジョン懇談会の開催(3月頃)",
+    )
+    assert first["事業ID"] == str(activity.row.project_id)
+    assert first["URL"] == f"/projects/{activity.row.project_id}/#activity-{activity.pk}"
 
 
 def test_csv_neutralises_formulas(r2):
     Activity.objects.filter(pk=Activity.objects.first().pk).update(text="=cmd|' /C calc'!A0")
     rows = list(csv.reader(io.StringIO(render(overview_from_db(r2), "csv").decode("utf-8-sig"))))
-    assert rows[1][14] == "'=cmd|' /C calc'!A0"
+    assert rows[1][rows[0].index("内容")] == "'=cmd|' /C calc'!A0"
 
 
 def test_export_command_writes_files(r2, tmp_path):
@@ -412,9 +442,10 @@ def test_import_queries_do_not_grow_with_the_table(db, tmp_path):
     small = count_import_queries(tmp_path, 1)
     FiscalYear.objects.all().delete()
     large = count_import_queries(tmp_path, 5)
-    # 15 to write the year, 10 to keep the import's version (the year before: 1, since there
-    # was none; after: the table's 7 reads, the year, the insert).
-    assert small == large == 25
+    # 15 to write the year, 9 to write the search texts and the first listings, 10 to keep the
+    # import's version (the year before: 1, since there was none; after: the table's 7 reads,
+    # the year, the insert).
+    assert small == large == 34
 
 
 def test_reimport_queries_do_not_grow_with_the_table(db, tmp_path):
@@ -440,7 +471,7 @@ def test_export_queries_do_not_grow_with_the_table(db, tmp_path):
         with CaptureQueriesContext(connection) as ctx:
             render(overview_from_db(fy), "json")
         counts.append(len(ctx))
-    assert counts == [7, 7]  # the year's levels and its members (the open data lists them)
+    assert counts == [8, 8]  # the year's levels, the area and the year's members (their codes)
 
 
 def later_edition(r2_path, tmp_path):
@@ -474,7 +505,7 @@ def later_edition(r2_path, tmp_path):
 
 def test_later_edition_of_r2_imports_the_same_table(db, r2_path, tmp_path):
     import_overview(read_workbook(r2_path))
-    expected = to_json(overview_from_db(FiscalYear.objects.get(year=2020)))
+    expected = without_ids(to_json(overview_from_db(FiscalYear.objects.get(year=2020))))
     FiscalYear.objects.all().delete()
     result = import_overview(read_workbook(later_edition(r2_path, tmp_path)))
     assert result.totals == {
@@ -490,7 +521,7 @@ def test_later_edition_of_r2_imports_the_same_table(db, r2_path, tmp_path):
         "number_only",
         "number_only",
     ]
-    got = to_json(overview_from_db(FiscalYear.objects.get(year=2020)))
+    got = without_ids(to_json(overview_from_db(FiscalYear.objects.get(year=2020))))
     project3 = got["strategies"][0]["measures"][1]["projects"][1]
     assert project3["municipalities"] == ["山口市", "宇部市"]
     assert len(got["strategies"][0]["measures"][0]["projects"][0]["municipalities"]) == 7

@@ -107,4 +107,5 @@ def test_the_open_data_lists_the_members_of_the_year(r2_with_hagi):
         "reading": "やまぐちし",
         "code": "352039",
         "slug": "yamaguchi",
+        "url": "/municipalities/yamaguchi/",
     }

@@ -68,3 +68,42 @@ def page_text(page: str) -> str:
     parser = _Text()
     parser.feed(page)
     return " ".join(" ".join(parser.chunks).split())
+
+
+class _LangWalker(HTMLParser):
+    """Text nodes with the language in force where they stand."""
+
+    SKIP = {"script", "style", "title"}
+
+    def __init__(self, root_lang: str):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str]] = [("", root_lang)]
+        self.texts: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in VOID:
+            return
+        lang = dict(attrs).get("lang") or self.stack[-1][1]
+        self.stack.append((tag, lang))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, 0, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        tag, lang = self.stack[-1]
+        if data.strip() and tag not in self.SKIP:
+            self.texts.append((tag, lang, data.strip()))
+
+
+def japanese_outside_lang_ja(page: str) -> list[str]:
+    """Text with kana or kanji that is not inside an element marked lang="ja"."""
+    import re
+
+    root = re.search(r'<html lang="([^"]+)"', page)
+    walker = _LangWalker(root.group(1) if root else "")
+    walker.feed(page)
+    cjk = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+    return [text for _, lang, text in walker.texts if cjk.search(text) and lang != "ja"]

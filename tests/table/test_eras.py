@@ -9,6 +9,7 @@ from projects.table.eras import (
     fiscal_year_label,
     next_title,
     parse_fiscal_year,
+    stated_date,
     wareki,
 )
 
@@ -105,3 +106,19 @@ def test_wareki_names_a_day_by_the_era_in_force(day, text):
 )
 def test_next_title_moves_the_year_expression_on(title, year, expected):
     assert next_title(title, year) == expected
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["令和2年度連携事業概要及び実績見込み（令和4年1月31日現在）"], datetime.date(2022, 1, 31)),
+        (["資料1-2", "※令和３年１月３１日 現在"], datetime.date(2021, 1, 31)),
+        (["令和元年12月1日時点"], datetime.date(2019, 12, 1)),
+        (["2021年2月3日現在"], datetime.date(2021, 2, 3)),
+        (["令和2年13月1日現在", "令和3年2月1日現在"], datetime.date(2021, 2, 1)),  # 13月 skipped
+        (["令和4年1月31日 開催"], None),  # a date, but not the one the data stands at
+        ([], None),
+    ],
+)
+def test_stated_date_reads_the_date_a_document_stands_at(texts, expected):
+    assert stated_date(texts) == expected

@@ -93,7 +93,14 @@ def test_the_municipality_pages_are_its_towns(client, bingo):
 def test_the_open_data_lists_its_towns_with_their_codes(client, bingo):
     document = json.loads(get(client, "/opendata/2020.json"))
     assert document["municipalities"] == [
-        {"name": n, "reading": r, "code": c, "slug": s} for n, r, c, s in TOWNS
+        {
+            "name": n,
+            "reading": r,
+            "code": c,
+            "slug": s,
+            "url": f"http://testserver/municipalities/{s}/",
+        }
+        for n, r, c, s in TOWNS
     ]
     projects = [p for s in document["strategies"] for m in s["measures"] for p in m["projects"]]
     assert [(p["number"], p["municipalities"]) for p in projects] == [
@@ -101,7 +108,7 @@ def test_the_open_data_lists_its_towns_with_their_codes(client, bingo):
         (2, ["福山市", "三原市", "尾道市", "井原市"]),
         (18, ["笠岡市"]),
     ]
-    licence = page_text(get(client, "/opendata/"))
+    licence = page_text(get(client, "/opendata/")).replace("「 ", "「").replace(" 」", "」")
     assert "出典として「備後圏域連携協議会」と年度を表示してください。" in licence
 
 

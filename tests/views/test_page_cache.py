@@ -1,36 +1,18 @@
-"""The anonymous page, gzipped ahead of time around its CSRF token and spliced per response."""
+"""Pages a cache can keep: no cookie for anonymous visitors, Cache-Control, an ETag from the
+data's version, 304 on a conditional request without building or rendering anything."""
 
 import gzip
-import re
 import uuid
 
 import pytest
 from django.test import Client
 
-from projects.views.page_cache import SplicedPage
+from projects import cache as public_cache
+from projects.models import Activity, Project
+from tests.support.staff import client_for
 
-
-@pytest.mark.parametrize(
-    "html",
-    [
-        '<p>前</p><input value="SLOT"><p>後</p>',
-        "SLOT at the start, " + "長い本文 " * 5000,
-        "長い本文 " * 5000 + " and SLOT at the end",
-        "no slot here",
-        "",
-    ],
-)
-def test_spliced_gzip_is_the_page_with_the_value_filled_in(html):
-    page = SplicedPage(html, "SLOT")
-    for value in ("abc", "x" * 64, ""):
-        expected = html.replace("SLOT", value, 1).encode()
-        assert gzip.decompress(page.gzipped(value)) == expected
-        assert page.plain(value) == expected
-
-
-def test_spliced_gzip_is_compressed():
-    html = "<html>" + "<li>広域観光連携</li>" * 2000 + '<input value="SLOT"></html>'
-    assert len(SplicedPage(html, "SLOT").gzipped("t" * 64)) < len(html.encode()) / 20
+PAGES = ["/", "/projects/", "/projects/?q=ＩＣＴ", "/municipalities/ube/", "/calendar/"]
+FILES = ["/opendata/2020.json", "/calendar.ics", "/feeds/status.atom", "/opendata/schema.json"]
 
 
 @pytest.fixture
@@ -42,25 +24,79 @@ def site(r2_published, settings):
 
 
 @pytest.mark.django_db
-def test_anonymous_pages_carry_a_working_csrf_token_gzipped_or_not(site):
-    for encoding in ("gzip, deflate, br", ""):
-        client = Client(enforce_csrf_checks=True)
-        for _ in range(2):  # built, then served from this process's copy
-            response = client.get("/projects/", HTTP_ACCEPT_ENCODING=encoding)
-            assert response.status_code == 200
-            assert "Accept-Encoding" in response["Vary"]
-            if encoding:
-                assert response["Content-Encoding"] == "gzip"
-                text = gzip.decompress(response.content).decode()
-            else:
-                assert not response.has_header("Content-Encoding")
-                text = response.content.decode()
-            assert "<title>事業一覧 (令和2年度) | 山口県央連携都市圏</title>" in text
-            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text).group(1)
-            assert '<input type="hidden" name="next" value="/projects/">' in text
-        switched = client.post(
-            "/i18n/setlang/",
-            {"language": "en", "next": "/projects/", "csrfmiddlewaretoken": token},
-        )
-        assert switched.status_code == 302
-        assert client.cookies["django_language"].value == "en"
+def test_anonymous_pages_set_no_cookie_and_say_they_may_be_kept(site):
+    client = Client()
+    for url in [*PAGES, f"/projects/{Project.objects.get(number=7).pk}/", "/en/", *FILES]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not response.cookies, url
+        assert response["Cache-Control"] == "public, max-age=300", url
+        assert response["ETag"].startswith('W/"'), url
+        assert "Cookie" in response["Vary"] and "Accept-Encoding" in response["Vary"], url
+    assert "csrfmiddlewaretoken" not in client.get("/projects/").content.decode()
+
+
+@pytest.mark.django_db
+def test_pages_are_gzipped_once_for_clients_that_accept_it(site):
+    client = Client()
+    plain = client.get("/projects/").content
+    zipped = client.get("/projects/", HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert zipped["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped.content) == plain
+    assert len(zipped.content) < len(plain) / 4
+
+
+@pytest.mark.django_db
+def test_a_conditional_request_is_answered_304_without_rendering(
+    site, monkeypatch, settings, django_assert_num_queries
+):
+    # the version stamp, nothing else: a query with the database cache, none with Redis
+    stamp_queries = 1 if "DatabaseCache" in settings.CACHES["default"]["BACKEND"] else 0
+    client = Client()
+    for url in [*PAGES, *FILES]:
+        etag = client.get(url)["ETag"]
+
+        def never(*args, **kwargs):
+            raise AssertionError("rendered for a conditional request")
+
+        with monkeypatch.context() as m:
+            m.setattr("projects.views.page_cache.render_to_string", never)
+            m.setattr("projects.cache.get_or_build", never)
+            with django_assert_num_queries(stamp_queries):
+                response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+        assert response.status_code == 304, url
+        assert response.content == b""
+        assert response["ETag"] == etag
+        assert client.get(url, HTTP_IF_NONE_MATCH='W/"other"').status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_change_gives_a_new_etag(site, django_capture_on_commit_callbacks):
+    client = Client()
+    before = client.get("/")["ETag"]
+    activity = Activity.objects.filter(status="in_progress").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        activity.status = "done"
+        activity.save()
+    response = client.get("/", HTTP_IF_NONE_MATCH=before)
+    assert response.status_code == 200
+    assert response["ETag"] != before
+
+
+@pytest.mark.django_db
+def test_signed_in_visitors_get_private_pages_with_their_navigation(site, django_user_model):
+    user = django_user_model.objects.create_superuser("admin", "a@example.jp", "pw")
+    client = client_for(user)
+    response = client.get("/projects/")
+    assert response["Cache-Control"] == "private, no-cache"
+    assert not response.has_header("ETag")
+    assert "実績の更新</a>" in response.content.decode()
+    assert "実績の更新</a>" not in Client().get("/projects/").content.decode()
+
+
+@pytest.mark.django_db
+def test_without_a_stamp_nothing_is_promised(site, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    response = Client().get("/")
+    assert not response.has_header("ETag")
+    assert public_cache.version() is None

@@ -151,7 +151,7 @@ def test_gunicorn_serves_pages_and_hashed_compressed_static_files(server):
 def test_a_change_made_in_another_process_shows_on_every_worker(server):
     pk = project_pk(server, 27)
     url = f"/projects/{pk}/"
-    word = '<span aria-hidden="true">{}</span> {}</span> <span class="text">圏域企業訪問バスツアー'
+    word = '<span aria-hidden="true">{}</span> {}</span> <span class="text" lang="ja">圏域企業訪問バスツアー'
     for _ in range(4):  # both workers render or read it
         assert word.format("●", "実施済み") in page(server, url)
 

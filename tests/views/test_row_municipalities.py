@@ -74,7 +74,9 @@ def test_the_municipality_list_totals_count_rows(later):
     text = page_text(client_for(None).get("/municipalities/?year=2021").content.decode())
     hagi = text.split("萩市", 1)[1].split("防府市")[0]
     # 萩市: the three 「全市町」 rows of project 7 and project 1's row
-    assert hagi.strip().startswith("2事業 ● 実施済み 0件 ○ 実施中 3件 △ 実施予定 2件 ■ 中止 0件")
+    assert hagi.strip().startswith(
+        "(2事業 / 5件) ● 実施済み 0件 ○ 実施中 3件 △ 実施予定 2件 ■ 中止 0件"
+    )
 
 
 def test_a_project_page_shows_each_rows_own_municipalities(later):

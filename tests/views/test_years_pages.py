@@ -172,7 +172,7 @@ def test_comparison_csv(client, two_years):
         "\r\n名称変更,2,起業・創業支援,○ 実施中,0,2,2,0,2,起業・創業・事業承継支援,○ 実施中,0,2,2,0\r\n"
         in text
     )
-    assert text.endswith("\r\n合計 (【再掲】は1回),,,,4,53,18,7,,,,7,49,14,6\r\n")
+    assert text.endswith("\r\n合計 (【再掲】は1回),,,,4,56,18,7,,,,7,52,14,6\r\n")
     assert client.get("/years/compare.csv?a=2020&b=2020").status_code == 404
 
 

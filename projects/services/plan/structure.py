@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
+
 from projects.models import Measure, Strategy
 from projects.table.notation import CANONICAL_MARKERS
 
 from .differences import LEVEL_NAMES
 
-YEAR_FIELDS = ("title", "document_label", "results_header", "legend", "has_municipality_column")
+YEAR_FIELDS = (
+    "title",
+    "document_label",
+    "results_header",
+    "legend",
+    "has_municipality_column",
+    "stated_date",
+)
 
 
 def plan_year(w):
@@ -149,6 +158,10 @@ def year_text(value) -> str:
         return "、".join(f"{CANONICAL_MARKERS.get(k, k)}{value[k]}" for k in keys)
     if isinstance(value, bool):
         return "あり" if value else "なし"
+    if value is None:  # a date the document does not state
+        return ""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return str(value)
 
 

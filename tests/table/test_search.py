@@ -1,0 +1,83 @@
+"""Japanese search text (``table.search``): folding, readings, how a query is split, marks."""
+
+import pytest
+
+from projects.table.search import (
+    Chunk,
+    chunk_found_in,
+    fold,
+    index_text,
+    marks,
+    parse_query,
+    tag_spans,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("ＩＣＴ", "ict"),
+        ("１０月", "10月"),
+        ("カンコウ", "かんこう"),
+        ("コロナ", "ころな"),
+        ("ヴァ", "ゔぁ"),
+        ("観光", "観光"),
+    ],
+)
+def test_fold_makes_width_case_and_kana_alike(text, folded):
+    assert fold(text) == folded
+
+
+def test_the_index_holds_the_text_its_readings_and_normalised_forms():
+    index = index_text(["広域観光連携", "ＩＣＴの活用"])
+    assert "広域観光連携" in index and "ictの活用" in index
+    assert "こういきかんこうれんけい" in index  # a reading spanning two words is found
+    assert "あいしーてぃー" in index
+
+
+def test_readings_do_not_run_across_particles():
+    # 間 (かん) + の + 交流 (こうりゅう) must not read かんこう
+    index = index_text(["事業者間の交流促進"])
+    assert "かんこう" not in index
+    assert "こうりゅうそくしん" in index
+
+
+@pytest.mark.parametrize(
+    ("query", "chunks"),
+    [
+        ("観光萩", [Chunk("観光萩", ("観光", "萩"))]),
+        ("観光 萩", [Chunk("観光", ()), Chunk("萩", ())]),
+        ("観光　萩", [Chunk("観光", ()), Chunk("萩", ())]),  # an ideographic space
+        ("かんこう", [Chunk("かんこう", ())]),  # a reading is looked for as typed
+        ("カンコウ", [Chunk("かんこう", ())]),
+        ("１０月", [Chunk("10月", ())]),  # a number stays with its counter
+        ("観光の振興", [Chunk("観光の振興", ("観光", "振興"))]),  # の is no word to look for
+        ("", []),
+    ],
+)
+def test_a_query_is_split_into_chunks_and_words(query, chunks):
+    assert parse_query(query) == chunks
+
+
+def test_a_chunk_is_found_as_written_or_as_all_its_words():
+    index = index_text(["萩市の観光振興"])
+    (chunk,) = parse_query("観光萩")
+    assert chunk_found_in(chunk, index)
+    assert not chunk_found_in(parse_query("観光宇部")[0], index)
+
+
+def test_marks_point_at_the_original_characters():
+    text = "ＩＣＴを活用した広域観光連携"
+    spans = marks(text, parse_query("ict"))
+    assert [text[s:e] for s, e in spans] == ["ＩＣＴ"]
+    spans = marks(text, parse_query("かんこう"))  # found by its reading
+    assert [text[s:e] for s, e in spans] == ["観光"]
+    spans = marks(text, parse_query("観光萩"))  # 萩 is not in the text: 観光 still marked
+    assert [text[s:e] for s, e in spans] == ["観光"]
+    assert marks(text, []) == []
+
+
+def test_tag_spans():
+    text = "パンフレットの制作【新規】【拡充】"
+    assert [text[s:e] for s, e in tag_spans(text)] == ["【新規】【拡充】"]
+    assert tag_spans("新規事業") == []
