@@ -2,7 +2,6 @@
 its name and towns on every page and in the open data; nothing of ours shows."""
 
 import json
-import uuid
 
 import pytest
 from django.core.management import call_command
@@ -39,13 +38,6 @@ def bingo_rows() -> list[Row]:
         Row(S3, "ア 地域医療", 18, "救急医療の確保", "夜間救急", "○夜間救急診療所の運営",
             "笠岡市", policy_field="(1) 生活機能の強化に係る政策分野"),
     ]  # fmt: skip
-
-
-@pytest.fixture(autouse=True)
-def own_cache(settings):
-    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
-    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = caches
 
 
 @pytest.fixture

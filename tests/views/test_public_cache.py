@@ -7,23 +7,9 @@ import pytest
 
 from projects import cache as public_cache
 from projects.models import Activity, FiscalYear, Municipality, Project
-from projects.services.demo import assign_municipalities_from_text
 from projects.services.imports import import_overview, read_workbook
 from tests.support.html import inner_html, text_of
 from tests.support.staff import client_for
-
-
-@pytest.fixture(autouse=True)
-def own_cache(settings):
-    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
-    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = caches
-
-
-@pytest.fixture
-def site(r2_published):
-    assign_municipalities_from_text(fiscal_year=r2_published)
-    return r2_published
 
 
 def detail(client, number) -> str:

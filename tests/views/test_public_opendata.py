@@ -4,7 +4,6 @@ and URLs, the towns' codes, the licence inside the files, a DCAT-AP catalogue.""
 import csv
 import io
 import json
-import uuid
 from pathlib import Path
 
 import jsonschema
@@ -31,13 +30,6 @@ CODES = {
     "山陽小野田市": "352161",
     "津和野町": "325015",
 }
-
-
-@pytest.fixture(autouse=True)
-def own_cache(settings):
-    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
-    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = caches
 
 
 def validate(document):

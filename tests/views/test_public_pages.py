@@ -5,7 +5,6 @@ import datetime
 import io
 import json
 import re
-import uuid
 import xml.etree.ElementTree as ET
 
 import icalendar
@@ -14,25 +13,8 @@ import pytest
 from django.utils import timezone
 
 from projects.models import Activity, Change, ChangeSource, FiscalYear, Municipality, Project
-from projects.services.demo import assign_municipalities_from_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture(autouse=True)
-def own_cache(settings):
-    """A cache namespace of this test's own (Redis persists between tests; the database cache
-    rolls back with them)."""
-    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
-    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = caches
-
-
-@pytest.fixture
-def site(r2_published):
-    """R2, published and current, with each project's municipalities taken from its text."""
-    assign_municipalities_from_text(fiscal_year=r2_published)
-    return r2_published
 
 
 def project(number=None, name=None):

@@ -1,12 +1,9 @@
 """The search a Japanese citizen types, on the R2 table: readings, no spaces, towns, status
 words; matches highlighted, sorting, the count in words."""
 
-import uuid
-
 import pytest
 
 from projects.models import Activity, Change, ChangeSource, Municipality, Project
-from projects.services.demo import assign_municipalities_from_text
 from tests.views.test_public_pages import listed_numbers
 
 HAKUBO, MICE, KOHO = "博覧会の開催", "MICE誘致に向けた検討", "圏域情報の発信"
@@ -35,19 +32,6 @@ SEARCHES = [
     ("新規", [2, 3, 4, MICE, KOHO, 15, 18, 26, 29]),  # the tag
     ("存在しない言葉", []),
 ]
-
-
-@pytest.fixture(autouse=True)
-def own_cache(settings):
-    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
-    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = caches
-
-
-@pytest.fixture
-def site(r2_published):
-    assign_municipalities_from_text(fiscal_year=r2_published)
-    return r2_published
 
 
 def found(client, **params) -> tuple[list, str]:

@@ -4,7 +4,6 @@ date the data stands at, what's new and next, feeds, share previews, the contact
 import datetime
 import gettext
 import re
-import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -21,25 +20,11 @@ from projects.models import (
     Project,
     SitePage,
 )
-from projects.services.demo import assign_municipalities_from_text
 from tests.support.html import japanese_outside_lang_ja
 from tests.support.staff import client_for
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture(autouse=True)
-def own_cache(settings):
-    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
-    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = caches
-
-
-@pytest.fixture
-def site(r2_published):
-    assign_municipalities_from_text(fiscal_year=r2_published)
-    return r2_published
 
 
 def page(client, url, status=200) -> str:

@@ -2,7 +2,6 @@
 rows, the admin shows and edits a row's own 関係市町, and every form refuses text no cell holds."""
 
 import re
-import uuid
 from urllib.parse import urlencode
 
 import pytest
@@ -14,15 +13,6 @@ from tests.support.html import page_text
 from tests.support.staff import add_users, client_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def own_cache(settings):
-    """A cache namespace of this test's own (Redis persists between tests; the database cache
-    rolls back with them)."""
-    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
-    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = caches
 
 
 FORM = "application/x-www-form-urlencoded"
