@@ -58,20 +58,11 @@ PAGES = [
     ("project {p7}", "{p7}"),
     ("month /calendar/?month=2020-11", "/calendar/?month=2020-11"),
 ]
+# The same tenfold table as the query-count test's (tests/support/builders.py).
 TENFOLD = """
-import copy
 from projects.services.imports import import_overview, read_workbook
-overview = read_workbook(WORKBOOK)
-for measure in overview.measures():
-    copies = []
-    for k in range(1, 10):
-        for project in measure.projects:
-            twin = copy.deepcopy(project)
-            twin.number = None if project.number is None else project.number + 100 * k
-            twin.name = f"{project.name}(複製{k})"
-            copies.append(twin)
-    measure.projects += copies
-import_overview(overview)
+from tests.support.builders import tenfold
+import_overview(tenfold(read_workbook(WORKBOOK)))
 """
 
 

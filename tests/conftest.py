@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -174,3 +175,12 @@ def page(browser, live_server):
     page.base_url = live_server.url
     yield page
     context.close()
+
+
+@pytest.fixture
+def own_cache(settings):
+    """A cache namespace of this test's own (Redis persists between tests; the database cache
+    rolls back with them)."""
+    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
+    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = caches

@@ -3,7 +3,6 @@ from the command, the admin, the staff page, the years page and the public print
 
 import io
 import re
-import uuid
 
 import pypdf
 import pytest
@@ -18,16 +17,7 @@ from tests.support.editions import build_later_edition
 from tests.support.history import imported_on
 from tests.support.staff import add_users, client_for
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_renderer")]
-
-
-@pytest.fixture(autouse=True)
-def own_cache(settings):
-    """A cache namespace of this test's own (Redis persists between tests; the database cache
-    rolls back with them)."""
-    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
-    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = caches
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("pdf_renderer", "own_cache")]
 
 
 A3_LANDSCAPE = (1190.55, 841.89)  # points

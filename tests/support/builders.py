@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 
 import openpyxl
@@ -164,3 +165,17 @@ def write_rows(ws, sheet: Sheet, r: int):
         last = values
         r += 1
     return r
+
+
+def tenfold(overview):
+    """Every measure's projects ten times over: copies numbered +100, +200, … and renamed."""
+    for measure in overview.measures():
+        copies = []
+        for k in range(1, 10):
+            for project in measure.projects:
+                twin = copy.deepcopy(project)
+                twin.number = None if project.number is None else project.number + 100 * k
+                twin.name = f"{project.name}(複製{k})"
+                copies.append(twin)
+        measure.projects += copies
+    return overview

@@ -1,19 +1,13 @@
 """Fixtures of the page tests."""
 
-import uuid
-
 import pytest
 
 from projects.services.demo import assign_municipalities_from_text
 
 
 @pytest.fixture(autouse=True)
-def own_cache(settings):
-    """A cache namespace of this test's own (Redis persists between tests; the database cache
-    rolls back with them)."""
-    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
-    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = caches
+def page_tests_own_cache(own_cache):
+    """Every page test keeps its pages in a cache namespace of its own."""
 
 
 @pytest.fixture

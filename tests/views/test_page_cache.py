@@ -2,7 +2,6 @@
 data's version, 304 on a conditional request without building or rendering anything."""
 
 import gzip
-import uuid
 
 import pytest
 from django.test import Client
@@ -16,11 +15,8 @@ FILES = ["/opendata/2020.json", "/calendar.ics", "/feeds/status.atom", "/opendat
 
 
 @pytest.fixture
-def site(r2_published, settings):
-    caches = {name: dict(conf) for name, conf in settings.CACHES.items()}
-    caches["default"]["KEY_PREFIX"] = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = caches
-    return r2_published
+def site(r2_published):
+    return r2_published  # its own cache namespace: tests/views/conftest.py
 
 
 @pytest.mark.django_db

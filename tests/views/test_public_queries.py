@@ -4,7 +4,6 @@ Counted with the cache switched off (DummyCache), so the figures are the page's 
 cached path is counted separately with the database cache, whose hit costs one query.
 """
 
-import copy
 import uuid
 
 import pytest
@@ -13,6 +12,7 @@ from django.core.management import call_command
 from projects.models import Project
 from projects.services.demo import assign_municipalities_from_text
 from projects.services.imports import import_overview, read_workbook
+from tests.support.builders import tenfold
 
 # (url, queries); {p7} is project 7 (rows, events), {p14} has 【再掲】 lines (their first
 # listings come in the same query as the activities). Every page reads the area (its name in
@@ -55,20 +55,6 @@ PAGES = [
     ("/en/", 12),
     ("/healthz", 0),
 ]
-
-
-def tenfold(overview):
-    """Every measure's projects ten times over: copies numbered +100, +200, … and renamed."""
-    for measure in overview.measures():
-        copies = []
-        for k in range(1, 10):
-            for project in measure.projects:
-                twin = copy.deepcopy(project)
-                twin.number = None if project.number is None else project.number + 100 * k
-                twin.name = f"{project.name}(複製{k})"
-                copies.append(twin)
-        measure.projects += copies
-    return overview
 
 
 @pytest.fixture
