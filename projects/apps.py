@@ -9,8 +9,3 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from . import checks  # noqa: F401 - registers the deployment checks
-        from .cache import connect_signals
-        from .services import derived
-
-        connect_signals()
-        derived.connect_signals()

@@ -8,8 +8,8 @@ the stamp it was built under, and an entry with an older stamp is rebuilt on its
 A stamp that goes missing (evicted, culled, cache flushed) is recreated from the clock, never
 reset to an old value, so a stale entry can never become reachable again.
 
-Writes that bypass model signals (``bulk_create``, ``bulk_update``, ``QuerySet.update``) must call
-``bump()`` themselves, after their transaction commits: the import service does.
+Every write of the table goes through the change set (``services.changes``), whose ``commit()``
+bumps the version once its transaction commits; no model signal does.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from collections import OrderedDict
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "public:version"
 TIMEOUT = 60 * 60 * 24  # entries of an unchanged site still refresh once a day
@@ -45,18 +44,20 @@ def _create_stamp() -> int:
     return cache.get(VERSION_KEY)
 
 
-def bump() -> None:
-    """Invalidate every cached public page, in every process."""
+def bump(years=None) -> None:
+    """Invalidate the cached public pages, in every process (``years``: the fiscal years whose
+    data changed; every page is renewed whatever they are)."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # no stamp yet: any new one is newer than all the keys written before
         cache.set(VERSION_KEY, _fresh_stamp(), timeout=None)
 
 
-def bump_on_commit() -> None:
+def bump_on_commit(years=None) -> None:
     """Bump once the current transaction commits (at once outside one): a process that renders
-    between the write and the commit would otherwise cache the old data under the new stamp."""
-    transaction.on_commit(bump)
+    between the write and the commit would otherwise cache the old data under the new stamp.
+    The one caller is the change set's ``commit()`` (``services.changes``)."""
+    transaction.on_commit(lambda: bump(years))
 
 
 def key(*parts) -> str:
@@ -110,45 +111,3 @@ def get_local(parts, fetch, *, stamp=None):
         while len(_local) > LOCAL_ENTRIES:
             _local.popitem(last=False)
     return value
-
-
-def _changed(sender, **kwargs):
-    bump_on_commit()
-
-
-def connect_signals() -> None:
-    """Bump on any save or delete of the models the public pages show."""
-    from .models import (
-        Activity,
-        Area,
-        Change,
-        FiscalYear,
-        Measure,
-        Municipality,
-        Project,
-        ProjectRow,
-        Strategy,
-    )
-
-    # Events are derived from their activity and rewritten on each of its saves: not listed, so
-    # that deleting them stays a fast bulk delete.
-    for model in (
-        Area,
-        FiscalYear,
-        Municipality,
-        Strategy,
-        Measure,
-        Project,
-        ProjectRow,
-        Activity,
-        Change,
-    ):
-        uid = f"public-cache-{model._meta.label_lower}"
-        post_save.connect(_changed, sender=model, dispatch_uid=uid + "-save")
-        post_delete.connect(_changed, sender=model, dispatch_uid=uid + "-delete")
-    m2m_changed.connect(
-        _changed, sender=Project.municipalities.through, dispatch_uid="public-cache-project-munis"
-    )
-    m2m_changed.connect(
-        _changed, sender=ProjectRow.municipalities.through, dispatch_uid="public-cache-row-munis"
-    )

@@ -10,9 +10,10 @@ from django.utils.html import format_html_join
 
 from projects import permissions
 from projects.forms import validate_cell_text
-from projects.models import Project, ProjectRow
+from projects.models import ChangeSource, Project, ProjectRow
 from projects.reports.history import history_line
 from projects.services import editing
+from projects.services.changes import ChangeSet
 
 
 class CellTextFields:
@@ -42,6 +43,35 @@ class SecretariatWrites(CellTextFields):
 
     def has_delete_permission(self, request, obj=None):
         return permissions.is_secretariat(request.user)
+
+    # Every write of the admin is a change set (``services.changes``): the object with its
+    # inlines and relations is written by ``save_related``, deletions likewise.
+
+    def save_model(self, request, obj, form, change):
+        """Written by ``save_related``, with its relations and inlines, in one change set."""
+
+    def save_related(self, request, form, formsets, change):
+        def write():
+            form.instance.save()
+            super(SecretariatWrites, self).save_related(request, form, formsets, change)
+
+        admin_write(request, write)
+
+    def delete_model(self, request, obj):
+        admin_write(request, lambda: super(SecretariatWrites, self).delete_model(request, obj))
+
+    def delete_queryset(self, request, queryset):
+        admin_write(
+            request, lambda: super(SecretariatWrites, self).delete_queryset(request, queryset)
+        )
+
+
+def admin_write(request, write) -> None:
+    """A write of the admin's own forms (years, strategies, the area, towns, pages): the
+    secretariat's only, then everything derived from the table renewed."""
+    changes = ChangeSet(user=request.user, source=ChangeSource.ADMIN)
+    changes.add(changes.secretariat_only, lambda: (write(), changes.whole_table()))
+    changes.commit()
 
 
 class SecretariatOnly(SecretariatWrites):

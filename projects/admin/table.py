@@ -6,6 +6,7 @@ from django.contrib import admin
 from projects.forms import ActivityAdminForm, ProjectRowForm
 from projects.models import Activity, ChangeSource, Project, ProjectRow
 from projects.services import editing
+from projects.services.changes import ChangeSet, rows_before
 
 from .access import SecretariatWrites, history_html, refuse_conflicts, scoped_to_municipality
 from .activities import update_from_form
@@ -35,16 +36,6 @@ def row_municipality_names(row) -> str:
     return f"{inherited} (事業の関係市町)" if inherited else "-"
 
 
-def record_row_edits(request, rows, before: dict[int, tuple[str, str]]):
-    """History and 関係市町 links for the rows an admin form saved (``before``: pk → (summary,
-    municipalities_text) as they were)."""
-    for row in rows:
-        old_summary, old_text = before.get(row.pk, ("", ""))
-        editing.record_row_edit(user=request.user, row=row, old_summary=old_summary)
-        if old_text != row.municipalities_text:
-            editing.record_row_municipalities(user=request.user, row=row, old_text=old_text)
-
-
 @admin.register(Project)
 class ProjectAdmin(SecretariatWrites, admin.ModelAdmin):
     list_display = ("__str__", "measure", "fiscal_year", "municipality_names", "updated_at")
@@ -68,30 +59,26 @@ class ProjectAdmin(SecretariatWrites, admin.ModelAdmin):
         return history_html(project.changes.select_related("user", "activity"))
 
     def save_model(self, request, obj, form, change):
-        if change:
-            old = Project.objects.select_related("measure").get(pk=obj.pk)
-            obj._recorded_before = {
-                **editing.project_snapshot(old),
-                "municipalities": editing.municipalities_text(old),
-            }
-        super().save_model(request, obj, form, change)
+        """Written by ``save_related``, with its 関係市町 and rows, in one change set."""
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        before = getattr(form.instance, "_recorded_before", None)
-        if before is not None:
-            editing.record_project_edit(user=request.user, project=form.instance, before=before)
+        changes = ChangeSet(user=request.user, source=ChangeSource.ADMIN)
+        request.table_changes = changes
+
+        def write():
+            form.instance.save()
+            admin.ModelAdmin.save_related(self, request, form, formsets, change)
+
+        changes.save_project(form.instance, write=write)
+        changes.commit()
 
     def save_formset(self, request, form, formset, change):
-        before = {
-            pk: (summary, text)
-            for pk, summary, text in ProjectRow.objects.filter(project=form.instance).values_list(
-                "pk", "summary", "municipalities_text"
-            )
-        }
-        super().save_formset(request, form, formset, change)
+        if formset.model is not ProjectRow:
+            return super().save_formset(request, form, formset, change)
+        before = rows_before(form.instance)  # within the project's change set's write
+        formset.save()
         rows = formset.new_objects + [r for r, _ in formset.changed_objects]
-        record_row_edits(request, rows, before)
+        request.table_changes.rows_saved(form.instance, rows, before)
 
 
 class ActivityInline(SecretariatWrites, admin.TabularInline):
@@ -116,13 +103,16 @@ class ProjectRowAdmin(SecretariatWrites, admin.ModelAdmin):
     def municipality_names(self, row):
         return row_municipality_names(row)
 
-    def save_model(self, request, obj, form, change):
-        before = {}
-        if change:
-            old = ProjectRow.objects.get(pk=obj.pk)
-            before = {obj.pk: (old.summary, old.municipalities_text)}
-        super().save_model(request, obj, form, change)
-        record_row_edits(request, [obj], before)
+    def save_related(self, request, form, formsets, change):
+        changes = ChangeSet(user=request.user, source=ChangeSource.ADMIN)
+
+        def write():
+            form.instance.save()
+            admin.ModelAdmin.save_related(self, request, form, formsets, change)
+            return [form.instance]
+
+        changes.save_rows(form.instance.project, write=write)
+        changes.commit()
 
     def has_module_permission(self, request):
         return False  # reached from a project's page

@@ -8,7 +8,7 @@ holds the secretariat's contact, accessibility and privacy texts.
 """
 
 from .accounts import PendingUpload, StaffProfile
-from .activities import Activity, Event, Precision, Status, events_for, export_marker, status_glyph
+from .activities import Activity, Event, Precision, Status, export_marker, status_glyph
 from .area import Area, Municipality
 from .history import Change, ChangeSource
 from .pages import SitePage, SitePageKind
@@ -53,7 +53,6 @@ __all__ = [
     "StaffProfile",
     "Status",
     "Strategy",
-    "events_for",
     "export_marker",
     "status_glyph",
 ]

@@ -1,7 +1,8 @@
 """Activities (one line of a results cell, with its status) and the dated events in their text.
 
-The activity text is the single source of truth: tags and events are derived from it on every
-save (and by the writers that work in bulk), never edited by hand.
+The activity text is the single source of truth: tags, events and the search index are derived
+from it by the change set that every write goes through (``services.changes``), never by hand
+and never in ``save()``.
 """
 
 from django.db import models
@@ -9,8 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.table.dates import parse_events
-from projects.table.notation import CANONICAL_MARKERS, export_marker, find_tags
+from projects.table.notation import CANONICAL_MARKERS, export_marker
 
 
 class Status(models.TextChoices):
@@ -28,7 +28,7 @@ def status_glyph(status: str | None) -> str:
     return CANONICAL_MARKERS.get(status or "", "")
 
 
-__all__ = ["Activity", "Event", "Precision", "Status", "events_for", "export_marker"]
+__all__ = ["Activity", "Event", "Precision", "Status", "export_marker"]
 
 
 class ActivityQuerySet(models.QuerySet):
@@ -163,28 +163,8 @@ class Activity(models.Model):
     def marker_for_export(self) -> str:
         return export_marker(self.status, self.marker)
 
-    def derive(self, fiscal_year: int) -> list["Event"]:
-        """Recompute tags from the text; return the (unsaved) events of text and details."""
-        self.tags = ",".join(find_tags(self.text))
-        return events_for(self, fiscal_year)
-
-    def save(self, *args, **kwargs):
-        fiscal_year = self.row.project.fiscal_year.year
-        events = self.derive(fiscal_year)
-        super().save(*args, **kwargs)
-        self.events.all().delete()
-        Event.objects.bulk_create(events)
-
     def line(self) -> str:
         return self.marker_for_export() + self.text
-
-
-def events_for(activity: Activity, fiscal_year: int) -> list["Event"]:
-    events = []
-    for source in [activity.text, *activity.details]:
-        for parsed in parse_events(source, fiscal_year):
-            events.append(Event.from_parsed(activity, parsed, order=len(events)))
-    return events
 
 
 class Precision(models.TextChoices):

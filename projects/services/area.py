@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.text import slugify
 
-from projects import cache as public_cache
-from projects.models import Area, Municipality
+from projects.models import Area, ChangeSource, Municipality
 from projects.models.area import validate_cell_word, validate_lg_code
+
+from .changes import ChangeSet
 
 SECTIONS = {
     "area": {"name", "short_name", "council", "all_words"},
@@ -253,12 +253,18 @@ def _read_member(entry: dict, index: int, label: str, problem) -> dict:
     return values
 
 
-@transaction.atomic
 def setup_area(*, path: str | Path) -> AreaResult:
     """Create or update the area and its members from the file (AreaFileError, writing
-    nothing, when the file has problems)."""
+    nothing, when the file has problems), as one change set: every year's pages follow."""
     fields, members = read_area_file(path)
     result = AreaResult()
+    changes = ChangeSet(source=ChangeSource.ADMIN)
+    changes.add(lambda: [], lambda: (_apply_area(fields, members, result), changes.whole_table()))
+    changes.commit()
+    return result
+
+
+def _apply_area(fields: dict, members: list[dict], result: AreaResult) -> None:
     area = Area.objects.current() or Area()
     fields.setdefault("all_words", ["全市町"])
     for name in (
@@ -276,8 +282,6 @@ def setup_area(*, path: str | Path) -> AreaResult:
         area.save()
         result.area_changed = True
     _apply_members(members, result)
-    public_cache.bump_on_commit()
-    return result
 
 
 def _apply_members(members: list[dict], result: AreaResult) -> None:

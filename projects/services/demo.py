@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from projects.models import FiscalYear, Municipality, Project, StaffProfile
+from projects.models import ChangeSource, FiscalYear, Municipality, Project, StaffProfile
 
 from . import years
+from .changes import ChangeSet
 
 SECRETARIAT_ACCOUNT = ("jimukyoku", "事務局")
 
@@ -44,10 +45,17 @@ def create_demo_accounts(*, password: str) -> list[str]:
     return names
 
 
-@transaction.atomic
 def assign_municipalities_from_text(*, fiscal_year: FiscalYear | None = None) -> int:
     """Give projects without municipalities the active members their text names, or every
-    active member if it names none."""
+    active member if it names none (one change set)."""
+    changes = ChangeSet(source=ChangeSource.ADMIN)
+    done = {}
+    changes.add(lambda: [], lambda: done.setdefault("n", _assign(changes, fiscal_year)))
+    changes.commit()
+    return done["n"]
+
+
+def _assign(changes, fiscal_year) -> int:
     munis = list(Municipality.objects.active())
     projects = Project.objects.filter(municipalities__isnull=True)
     if fiscal_year is not None:
@@ -69,6 +77,8 @@ def assign_municipalities_from_text(*, fiscal_year: FiscalYear | None = None) ->
         named = [m for m in munis if m.name in text] or munis
         links += [through(project_id=project.pk, municipality_id=m.pk) for m in named]
     through.objects.bulk_create(links)
+    for project in projects:
+        changes.year_changed(project.fiscal_year_id)
     return len(projects)
 
 

@@ -1,21 +1,27 @@
-"""Values derived from the table when it is written, so that public pages read them in one
-query: each project's search text (``table.search.index_text``) and each 【再掲】 line's first
-listing (``Activity.original``, which the totals leave out).
+"""Values derived from the table when it is written, computed here and nowhere else, so that
+pages read them in one query:
 
-Writers in bulk (import, roll-over) call ``refresh_year``; single saves reach ``refresh_project``
-through the signals connected in ``connect_signals``. Only values that differ are written.
-The functions take the model classes as keywords so that a migration can run them on its
-historical models.
+- an activity's tags (【新規】【拡充】【再掲】) and its search index, from its text and details
+  (``prepare_activities``, before the activity is written);
+- its dated events (``write_events``, after: they need its id);
+- each project's search text (``refresh_search``): its number, name, rows and activities;
+- each 【再掲】 line's first listing (``refresh_originals``, which the totals leave out).
+
+The one caller is the change set (``services.changes``): every write, whatever its path, hands
+it what it wrote, and its ``commit()`` derives. Models have no ``save()`` side effects and no
+signals. The functions that read take the model classes as keywords so that a migration can
+run them on its historical models.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.apps import apps as django_apps
-from django.db.models.signals import post_delete, post_save
 
-from projects.table.notation import strip_tags
+from projects.table.dates import parse_events
+from projects.table.notation import find_tags, strip_tags
 from projects.table.search import index_text
 
 
@@ -23,21 +29,53 @@ def _model(models, name):
     return (models or {}).get(name) or django_apps.get_model("projects", name)
 
 
-def refresh_year(*, fiscal_year, models=None) -> None:
-    """Both derived values for every project and activity of the year."""
-    project_ids = list(
-        _model(models, "Project")
-        .objects.filter(fiscal_year_id=getattr(fiscal_year, "pk", fiscal_year))
-        .values_list("pk", flat=True)
+# ---------------------------------------------------------------------------- activities
+
+
+def activity_index(text: str, details: Iterable[str], tags: str) -> str:
+    """What an activity is found by: its text, details and tags, with their readings."""
+    return index_text([text, *details, tags.replace(",", " ")])
+
+
+def prepare_activities(activities: Iterable) -> None:
+    """Set the tags and the search index of unsaved or changed activities, in memory."""
+    for activity in activities:
+        activity.tags = ",".join(find_tags(activity.text))
+        activity.search_text = activity_index(activity.text, activity.details, activity.tags)
+
+
+def events_of(activity, fiscal_year: int) -> list:
+    """The activity's dated events (unsaved), from its text and then each detail line."""
+    Event = _model(None, "Event")
+    events = []
+    for source in [activity.text, *activity.details]:
+        for parsed in parse_events(source, fiscal_year):
+            events.append(Event.from_parsed(activity, parsed, order=len(events)))
+    return events
+
+
+def write_events(activities_by_year: dict[int, list]) -> None:
+    """Replace the events of written activities ({fiscal year: activities}): two queries."""
+    Event = _model(None, "Event")
+    ids = [a.pk for activities in activities_by_year.values() for a in activities]
+    Event.objects.filter(activity__in=ids).delete()
+    Event.objects.bulk_create(
+        [
+            event
+            for year, activities in activities_by_year.items()
+            for activity in activities
+            for event in events_of(activity, year)
+        ],
+        batch_size=2000,
     )
-    refresh_search(project_ids=project_ids, models=models)
-    refresh_originals(fiscal_year=fiscal_year, models=models)
 
 
-def search_texts(project_ids, *, models=None) -> tuple[dict[int, str], dict[int, str]]:
-    """({project id: its index}, {activity id: its index}): a project is found by its number,
-    name, each row's 事業の概要 and 関係市町 as written, and its activities' indexes (their
-    text, details and tags). Three queries."""
+# ---------------------------------------------------------------------------- projects
+
+
+def project_texts(project_ids, *, models=None) -> dict[int, str]:
+    """{project id: its index}: a project is found by its number, name, each row's 事業の概要
+    and 関係市町 as written, and its activities' stored indexes. Three queries."""
     Project, ProjectRow = _model(models, "Project"), _model(models, "ProjectRow")
     Activity = _model(models, "Activity")
     parts: dict[int, list[str]] = defaultdict(list)
@@ -51,33 +89,55 @@ def search_texts(project_ids, *, models=None) -> tuple[dict[int, str], dict[int,
         .values_list("project_id", "summary", "municipalities_text")
     ):
         parts[project_id] += [summary, municipalities]
-    activities: dict[int, str] = {}
     indexes: dict[int, list[str]] = defaultdict(list)
-    for pk, project_id, text, details, tags in (
+    for project_id, search_text in (
         Activity.objects.filter(row__project__in=project_ids)
         .order_by("row__order", "order")
-        .values_list("pk", "row__project_id", "text", "details", "tags")
+        .values_list("row__project_id", "search_text")
     ):
-        activities[pk] = index_text([text, *details, tags.replace(",", " ")])
-        indexes[project_id].append(activities[pk])
-    projects = {pk: "\n".join([index_text(texts), *indexes[pk]]) for pk, texts in parts.items()}
-    return projects, activities
+        indexes[project_id].append(search_text)
+    return {pk: "\n".join([index_text(texts), *indexes[pk]]) for pk, texts in parts.items()}
 
 
 def refresh_search(*, project_ids, models=None) -> int:
-    """Write the indexes of the given projects and their activities where they changed; the
-    number of records written."""
-    Project, Activity = _model(models, "Project"), _model(models, "Activity")
-    projects, activities = search_texts(project_ids, models=models)
-    written = 0
-    for model, wanted in ((Project, projects), (Activity, activities)):
-        stored = dict(model.objects.filter(pk__in=wanted).values_list("pk", "search_text"))
-        stale = [
-            model(pk=pk, search_text=text) for pk, text in wanted.items() if stored[pk] != text
-        ]
-        model.objects.bulk_update(stale, ["search_text"], batch_size=500)
-        written += len(stale)
-    return written
+    """Write the indexes of the given projects where they changed; the number written."""
+    Project = _model(models, "Project")
+    wanted = project_texts(list(project_ids), models=models)
+    stored = dict(Project.objects.filter(pk__in=wanted).values_list("pk", "search_text"))
+    stale = [Project(pk=pk, search_text=text) for pk, text in wanted.items() if stored[pk] != text]
+    Project.objects.bulk_update(stale, ["search_text"], batch_size=500)
+    return len(stale)
+
+
+def refresh_activity_search(*, fiscal_year, models=None) -> int:
+    """Every activity's tags and index of a year again (a migration's work after the rules
+    changed); the number written."""
+    Activity = _model(models, "Activity")
+    activities = list(
+        Activity.objects.filter(
+            row__project__fiscal_year_id=getattr(fiscal_year, "pk", fiscal_year)
+        ).only("pk", "text", "details", "tags", "search_text")
+    )
+    before = {a.pk: (a.tags, a.search_text) for a in activities}
+    prepare_activities(activities)
+    stale = [a for a in activities if before[a.pk] != (a.tags, a.search_text)]
+    Activity.objects.bulk_update(stale, ["tags", "search_text"], batch_size=500)
+    return len(stale)
+
+
+def refresh_year(*, fiscal_year, models=None) -> None:
+    """Every derived search value and 再掲 link of a year (for migrations)."""
+    refresh_activity_search(fiscal_year=fiscal_year, models=models)
+    project_ids = list(
+        _model(models, "Project")
+        .objects.filter(fiscal_year_id=getattr(fiscal_year, "pk", fiscal_year))
+        .values_list("pk", flat=True)
+    )
+    refresh_search(project_ids=project_ids, models=models)
+    refresh_originals(fiscal_year=fiscal_year, models=models)
+
+
+# ---------------------------------------------------------------------------- 【再掲】
 
 
 def first_listings(activities) -> dict[int, int | None]:
@@ -113,45 +173,3 @@ def refresh_originals(*, fiscal_year, models=None) -> int:
     ]
     Activity.objects.bulk_update(stale, ["original"], batch_size=500)
     return len(stale)
-
-
-# ---------------------------------------------------------------------------- single saves
-
-
-def refresh_project(project_id: int, fiscal_year_id: int, *, relistings: bool) -> None:
-    refresh_search(project_ids=[project_id])
-    if relistings:
-        refresh_originals(fiscal_year=fiscal_year_id)
-
-
-def _activity_changed(sender, instance, **kwargs):
-    if kwargs.get("raw"):
-        return
-    ProjectRow = django_apps.get_model("projects", "ProjectRow")
-    found = (
-        ProjectRow.objects.filter(pk=instance.row_id)
-        .values_list("project_id", "project__fiscal_year_id")
-        .first()
-    )
-    if found is not None:  # None: the row is being deleted with its project
-        refresh_project(*found, relistings=True)
-
-
-def _row_changed(sender, instance, **kwargs):
-    if not kwargs.get("raw"):
-        refresh_search(project_ids=[instance.project_id])
-
-
-def _project_changed(sender, instance, **kwargs):
-    if not kwargs.get("raw") and kwargs.get("signal") is post_save:
-        refresh_search(project_ids=[instance.pk])
-
-
-def connect_signals() -> None:
-    from projects.models import Activity, Project, ProjectRow
-
-    for signal in (post_save, post_delete):
-        name = "save" if signal is post_save else "delete"
-        signal.connect(_activity_changed, sender=Activity, dispatch_uid=f"derived-activity-{name}")
-        signal.connect(_row_changed, sender=ProjectRow, dispatch_uid=f"derived-row-{name}")
-    post_save.connect(_project_changed, sender=Project, dispatch_uid="derived-project-save")

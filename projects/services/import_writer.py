@@ -21,19 +21,16 @@ from projects import permissions
 from projects.models import (
     Activity,
     Change,
-    Event,
     FiscalYear,
     Measure,
     Project,
     ProjectRow,
     Strategy,
-    events_for,
 )
 from projects.table.layout import to_json as layout_to_json
 from projects.table.model import Overview
-from projects.table.notation import find_tags
 
-from . import derived, linking
+from . import derived
 from .plan import projects, structure
 from .plan.activities import plan_activities
 from .plan.differences import Difference, history_row
@@ -116,7 +113,9 @@ class ImportWriter:
 
     # -- the writes ------------------------------------------------------------------------
 
-    def apply(self, filename: str):
+    def apply(self, filename: str, changes) -> None:
+        """Write the plan level by level, within the change set ``changes`` (its ``commit()``
+        derives the rest: events, search texts, 再掲 and year links, the data version)."""
         fy = self.fy
         for name, value in self.year_values.items():
             setattr(fy, name, value)
@@ -131,44 +130,51 @@ class ImportWriter:
         self.levels["rows"].save(ProjectRow, ["summary", "municipalities_text"], self.result)
         sync_links(ProjectRow.municipalities.through, "projectrow_id", self.row_links)
         self.save_activities()
+        changes.activities_written(fy.year, [a for a in self.rederive if a.pk])
         for name, objs in self.links_changed.items():  # links alone make an update too
             written = {id(o) for o, _ in self.levels[name].changed}
             self.result.updated[name] += len([o for o in objs if id(o) not in written])
         removed = {p.pk for p in self.levels["projects"].stale}
-        Change.objects.bulk_create(
-            [
-                history_row(
-                    d, fiscal_year=fy, user=self.user, at=self.now, removed_projects=removed
-                )
-                for d in self.differences
-                if not d.within
-            ]
-        )
-        derived.refresh_year(fiscal_year=fy)
-        linking.link_to_previous_year(fiscal_year=fy).fill(self.result)
-        linking.relink_next_year(fiscal_year=fy)
+        changes.history += [
+            history_row(d, fiscal_year=fy, user=self.user, at=self.now, removed_projects=removed)
+            for d in self.differences
+            if not d.within
+        ]
+        changes.year_changed(fy.pk, self.touched_projects() - removed)
+        changes.links.append(fy)
         self.result.totals = structure.counts(self.ov)
+
+    def touched_projects(self) -> set[int]:
+        """The projects whose search text may have changed: their own fields, a row's or an
+        activity's."""
+        levels = self.levels
+        ids = {o.pk for o in levels["projects"].new} | {o.pk for o, _ in levels["projects"].changed}
+        for name in ("rows", "activities"):
+            level = levels[name]
+            for obj in [*level.new, *(o for o, _ in level.changed), *level.stale]:
+                row = obj if name == "rows" else obj.row
+                ids.add(row.project_id)
+        ids |= {o.pk for o in self.links_changed["projects"]}
+        ids |= {r.project_id for r in self.links_changed["rows"]}
+        return ids
 
     def save_activities(self):
         level = self.levels["activities"]
         rederive = self.rederive
         bumped = {id(obj) for obj in rederive}
         for obj, changes in level.changed:
+            for name, value in changes.items():
+                setattr(obj, name, value)
+        derived.prepare_activities(rederive)  # tags and search index follow the text
+        for obj, changes in level.changed:
             if id(obj) in bumped:
-                changes["tags"] = ",".join(find_tags(changes.get("text", obj.text)))
+                changes["tags"], changes["search_text"] = obj.tags, obj.search_text
                 changes["version"] = F("version") + 1  # versions only grow, whoever saved last
                 changes["updated_at"] = self.now
             else:  # an order-only move: the version stays whatever it is in the database
                 changes["version"] = F("version")
-        for obj in level.new:
-            obj.tags = ",".join(find_tags(obj.text))
-        level.save(
-            Activity,
-            ["status", "marker", "text", "details", "order", "tags", "version", "updated_at"],
-            self.result,
-        )
-        Event.objects.filter(activity__in=[a.pk for a in rederive if a.pk]).delete()
-        Event.objects.bulk_create([e for a in rederive for e in events_for(a, self.fy.year)])
+        fields = ["status", "marker", "text", "details", "order", "tags", "search_text"]
+        level.save(Activity, [*fields, "version", "updated_at"], self.result)
         for obj, _ in level.changed:
             obj.__dict__.pop("version", None)  # an expression: read again if anyone asks
 

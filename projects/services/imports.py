@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 
-from projects import cache as public_cache
 from projects import permissions
-from projects.models import Area, FiscalYear
+from projects.models import Area, ChangeSource, FiscalYear
 from projects.table.files import WorkbookError, check_file, unreadable
 from projects.table.model import Overview, Problem
 from projects.table.reader import read_overview
 
 from . import versions
+from .changes import ChangeSet
 from .import_writer import ActivityDiff, ImportWriter
 from .plan.differences import LEVEL_NAMES, Difference, fingerprint, refusals
 
@@ -195,12 +195,22 @@ def import_overview(
             compare_with_preview(result, writer, preview)
             if result.since_preview or result.plan_changed:
                 raise ImportConflict(result)
-        writer.apply(filename)
+        changes = ChangeSet(user=user, source=ChangeSource.IMPORT, at=writer.now)
+        changes.add(lambda: [], lambda: writer.apply(filename, changes))
+        if not dry_run:
+            changes.after.append(
+                lambda committed: setattr(
+                    committed,
+                    "version",
+                    versions.record(overview, result, before=before, user=user, filename=filename),
+                )
+            )
+        committed = changes.commit()
+        report = committed.links.get(writer.fy.year)
+        if report is not None:
+            report.fill(result)
         if dry_run:
             transaction.set_rollback(True)
-        else:
-            transaction.on_commit(public_cache.bump)  # bulk writes send no signals
-            versions.record(overview, result, before=before, user=user, filename=filename)
     return result
 
 

@@ -93,8 +93,11 @@ def link_to_previous_year(*, fiscal_year: FiscalYear) -> LinkReport:
     old_projects = list(Project.objects.filter(fiscal_year=before).only(*fields))
     pairs = match_projects(projects, old_projects)
     links = {projects[i].pk: old_projects[j] for i, j in pairs.items()}
+    changed = []
     for project in projects:
         old = links.get(project.pk)
+        if project.previous_id != (old.pk if old else None):
+            changed.append(project)
         project.previous = old
         if old is None:
             report.added.append(project_label(project.number, project.name))
@@ -109,7 +112,7 @@ def link_to_previous_year(*, fiscal_year: FiscalYear) -> LinkReport:
         )
     linked = {old.pk for old in links.values()}
     report.dropped = [project_label(p.number, p.name) for p in old_projects if p.pk not in linked]
-    Project.objects.bulk_update(projects, ["previous"])
+    Project.objects.bulk_update(changed, ["previous"], batch_size=500)
     _link_activities(fiscal_year, before, links, report)
     return report
 
@@ -142,11 +145,12 @@ def _link_activities(fiscal_year, before, project_links, report: LinkReport) -> 
             )
             pairs = {activities[i].pk: olds[j].pk for i, j in pairs.items()}
         for activity in activities:
-            activity.previous_id = pairs.get(activity.pk)
-            changed.append(activity)
+            if activity.previous_id != pairs.get(activity.pk):
+                activity.previous_id = pairs.get(activity.pk)
+                changed.append(activity)
         report.activity_links += len(pairs)
         report.activities_new += len(activities) - len(pairs)
-    Activity.objects.bulk_update(changed, ["previous"])
+    Activity.objects.bulk_update(changed, ["previous"], batch_size=500)
 
 
 def relink_next_year(*, fiscal_year: FiscalYear) -> LinkReport | None:

@@ -10,29 +10,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils import timezone
 
-from projects import cache as public_cache
 from projects.models import (
     Activity,
-    Change,
     ChangeSource,
-    Event,
     FiscalYear,
     Measure,
     Project,
     ProjectRow,
     Status,
     Strategy,
-    events_for,
 )
 from projects.table.carry_over import carry_over_details, carry_over_text
 from projects.table.eras import fiscal_year_label, next_title
 from projects.table.members import without_names
-from projects.table.notation import find_tags
 
 from . import derived
+from .changes import ChangeSet, Refusal
 
 # ---------------------------------------------------------------------------- roll-over
 
@@ -58,14 +53,12 @@ class RolloverResult:
     activities: int = 0
     dropped: int = 0
 
-    def message(self) -> str:
-        return (
-            f"{self.fiscal_year.label}を下書きとして作成しました"
-            f" (事業 {self.projects}、実績項目 {self.activities}、載せなかった項目 {self.dropped})。"
-        )
+
+def _secretariat(changes: ChangeSet) -> list[Refusal]:
+    """The year switches are the secretariat's (``user`` None: the server's operator)."""
+    return [] if changes.user is None else changes.secretariat_only()
 
 
-@transaction.atomic
 def roll_over(
     *,
     source: FiscalYear,
@@ -81,6 +74,20 @@ def roll_over(
     schedule shows up as an event of year N+1. Projects and rows keep their 関係市町 except the
     retired municipalities, which take part in no new year (``_copy_rows``).
     """
+    changes = ChangeSet(user=user, source=ChangeSource.ROLLOVER)
+    done = {}
+    changes.add(
+        lambda: _secretariat(changes),
+        lambda: done.setdefault(
+            "result",
+            _roll_over(changes, source, set(keep_activity_ids), reset_kept_status),
+        ),
+    )
+    changes.commit()
+    return done["result"]
+
+
+def _roll_over(changes, source, keep: set[int], reset_kept_status: bool) -> RolloverResult:
     year = source.year + 1
     if FiscalYear.objects.filter(year=year).exists():
         raise LifecycleRefused(f"{fiscal_year_label(year)}は既にあります。")
@@ -97,27 +104,25 @@ def roll_over(
     measures = _copy_structure(source, target)
     projects = _copy_projects(source, target, measures)
     rows = _copy_rows(projects)
-    activities = _copy_activities(source, rows, set(keep_activity_ids), reset_kept_status, result)
+    activities = _copy_activities(source, rows, keep, reset_kept_status, result)
     result.projects = len(projects)
-    _record_creations(target, user, source.year, list(projects.values()), activities)
-    derived.refresh_year(fiscal_year=target)
-    public_cache.bump_on_commit()  # the copies were bulk-created, without signals
+    _record_creations(changes, target, source.year, list(projects.values()), activities)
+    changes.activities_written(target.year, activities)
+    changes.year_changed(target.pk, [p.pk for p in projects.values()])
     return result
 
 
-def _record_creations(target, user, source_year: int, projects, activities) -> None:
+def _record_creations(changes, target, source_year: int, projects, activities) -> None:
     """The new year's own history starts with its creation: the year, then each project and
-    activity it was made with (one query)."""
+    activity it was made with."""
 
     def record(**kwargs):
-        return Change.record(
-            fiscal_year=target, user=user, at=now, source=ChangeSource.ROLLOVER, **kwargs
-        )
+        return changes.record(fiscal_year=target, **kwargs)
 
-    now = timezone.now()
-    changes = [record(field="rollover", old=source_year, new=target.year)]
-    changes += [record(project=p, field="project_created", old="", new=str(p)) for p in projects]
-    changes += [
+    record(field="rollover", old=source_year, new=target.year)
+    for p in projects:
+        record(project=p, field="project_created", old="", new=str(p))
+    for a in activities:
         record(
             project=a.row.project_id,
             activity=a,
@@ -125,9 +130,6 @@ def _record_creations(target, user, source_year: int, projects, activities) -> N
             old="",
             new="\n".join([a.line(), *a.details]),
         )
-        for a in activities
-    ]
-    Change.objects.bulk_create(changes)
 
 
 def _copy_structure(source, target) -> dict[int, Measure]:
@@ -233,13 +235,12 @@ def _copy_activities(source, rows, keep: set[int], reset_kept_status, result) ->
                 marker=marker,
                 text=text,
                 details=carry_over_details(a.details, year),
-                tags=",".join(find_tags(text)),
                 previous=a,
                 created_at=now,
             )
         )
-    Activity.objects.bulk_create(copies)
-    Event.objects.bulk_create([e for a in copies for e in events_for(a, year + 1)])
+    derived.prepare_activities(copies)
+    Activity.objects.bulk_create(copies, batch_size=500)
     result.activities = len(copies)
     return copies
 
@@ -247,104 +248,134 @@ def _copy_activities(source, rows, keep: set[int], reset_kept_status, result) ->
 # ---------------------------------------------------------------------------- publishing
 
 
-def _record(fiscal_year, user, field_name: str, old: bool, new: bool) -> Change:
-    return Change.record(
-        fiscal_year=fiscal_year,
-        user=user,
-        at=timezone.now(),
-        source=ChangeSource.PORTAL,
-        field=field_name,
-        old=old,
-        new=new,
-    )
+@dataclass
+class YearSwitch:
+    """What a year switch did: ``done`` False when the year already was so; ``current`` the
+    year that became the current one on the way (None when the current year did not move)."""
+
+    fiscal_year: FiscalYear
+    action: str  # publish, unpublish, current, lock, unlock
+    done: bool = True
+    current: FiscalYear | None = None
+    no_current: bool = False  # unpublishing left no published year to be the current one
 
 
-def _set_current(fiscal_year, user, changes: list[Change]) -> None:
+def _switch(fiscal_year, user, action: str, write) -> YearSwitch:
+    """Run ``write(changes, outcome)`` as a change set of the secretariat's."""
+    changes = ChangeSet(user=user, source=ChangeSource.PORTAL)
+    outcome = YearSwitch(fiscal_year, action)
+
+    def run():
+        write(changes, outcome)
+        if outcome.done:
+            changes.whole_table()  # the public pages list the years
+
+    changes.add(lambda: _secretariat(changes), run)
+    changes.commit()
+    return outcome
+
+
+def _record(changes, fiscal_year, field_name: str, old: bool, new: bool) -> None:
+    changes.record(fiscal_year=fiscal_year, field=field_name, old=old, new=new)
+
+
+def _set_current(changes, fiscal_year) -> None:
     for other in FiscalYear.objects.filter(is_current=True).exclude(pk=fiscal_year.pk):
         other.is_current = False
         other.save(update_fields=["is_current", "updated_at"])
-        changes.append(_record(other, user, "is_current", True, False))
+        _record(changes, other, "is_current", True, False)
     if not fiscal_year.is_current:
         fiscal_year.is_current = True
         fiscal_year.save(update_fields=["is_current", "updated_at"])
-        changes.append(_record(fiscal_year, user, "is_current", False, True))
+        _record(changes, fiscal_year, "is_current", False, True)
 
 
-@transaction.atomic
-def publish(*, fiscal_year: FiscalYear, user=None) -> str:
+def publish(*, fiscal_year: FiscalYear, user=None) -> YearSwitch:
     """Make a year public; the first published year also becomes the current one."""
-    if fiscal_year.published:
-        return f"{fiscal_year.label}は既に公開しています。"
-    changes = [_record(fiscal_year, user, "published", False, True)]
-    fiscal_year.published = True
-    fiscal_year.save(update_fields=["published", "updated_at"])
-    message = f"{fiscal_year.label}を公開しました。"
-    if not FiscalYear.objects.filter(is_current=True).exists():
-        _set_current(fiscal_year, user, changes)
-        message += "現在の年度にしました。"
-    Change.objects.bulk_create(changes)
-    return message
+
+    def write(changes, outcome):
+        if fiscal_year.published:
+            outcome.done = False
+            return
+        _record(changes, fiscal_year, "published", False, True)
+        fiscal_year.published = True
+        fiscal_year.save(update_fields=["published", "updated_at"])
+        if not FiscalYear.objects.filter(is_current=True).exists():
+            _set_current(changes, fiscal_year)
+            outcome.current = fiscal_year
+
+    return _switch(fiscal_year, user, "publish", write)
 
 
-@transaction.atomic
-def unpublish(*, fiscal_year: FiscalYear, user=None) -> str:
+def unpublish(*, fiscal_year: FiscalYear, user=None) -> YearSwitch:
     """Hide a year; if it was the current one, the latest other published year takes over."""
-    if not fiscal_year.published:
-        return f"{fiscal_year.label}は公開していません。"
-    changes = [_record(fiscal_year, user, "published", True, False)]
-    fiscal_year.published = False
-    was_current, fiscal_year.is_current = fiscal_year.is_current, False
-    fiscal_year.save(update_fields=["published", "is_current", "updated_at"])
-    message = f"{fiscal_year.label}を非公開にしました。"
-    if was_current:
-        changes.append(_record(fiscal_year, user, "is_current", True, False))
-        successor = FiscalYear.objects.published().order_by("-year").first()
-        if successor is not None:
-            _set_current(successor, user, changes)
-            message += f"現在の年度は{successor.label}です。"
-    Change.objects.bulk_create(changes)
-    return message
+
+    def write(changes, outcome):
+        if not fiscal_year.published:
+            outcome.done = False
+            return
+        _record(changes, fiscal_year, "published", True, False)
+        fiscal_year.published = False
+        was_current, fiscal_year.is_current = fiscal_year.is_current, False
+        fiscal_year.save(update_fields=["published", "is_current", "updated_at"])
+        if was_current:
+            _record(changes, fiscal_year, "is_current", True, False)
+            successor = FiscalYear.objects.published().order_by("-year").first()
+            if successor is not None:
+                _set_current(changes, successor)
+                outcome.current = successor
+            else:
+                outcome.no_current = True
+
+    return _switch(fiscal_year, user, "unpublish", write)
 
 
-@transaction.atomic
-def make_current(*, fiscal_year: FiscalYear, user=None) -> str:
+def make_current(*, fiscal_year: FiscalYear, user=None) -> YearSwitch:
     """The year the public pages open on; it must be published."""
-    if not fiscal_year.published:
-        raise LifecycleRefused(
-            f"{fiscal_year.label}は公開していないため、現在の年度にできません。先に公開してください。"
-        )
-    changes: list[Change] = []
-    _set_current(fiscal_year, user, changes)
-    Change.objects.bulk_create(changes)
-    return f"{fiscal_year.label}を現在の年度にしました。"
+
+    def write(changes, outcome):
+        if not fiscal_year.published:
+            raise LifecycleRefused(
+                f"{fiscal_year.label}は公開していないため、現在の年度にできません。"
+                "先に公開してください。"
+            )
+        _set_current(changes, fiscal_year)
+        outcome.current = fiscal_year
+
+    return _switch(fiscal_year, user, "current", write)
 
 
 # ---------------------------------------------------------------------------- locking
 
 
-@transaction.atomic
-def lock(*, fiscal_year: FiscalYear, user=None) -> str:
+def lock(*, fiscal_year: FiscalYear, user=None) -> YearSwitch:
     """The year's 資料 is final: staff can no longer change it (``permissions.year_refusal``)
     and the staff page no longer offers it."""
-    if fiscal_year.locked:
-        return f"{fiscal_year.label}の資料は既に確定しています。"
-    open_round = fiscal_year.rounds.open().first()
-    if open_round is not None:
-        raise LifecycleRefused(
-            f"{fiscal_year.label}の照会「{open_round.title}」が受付中です。"
-            "照会を締め切ってから確定してください。"
-        )
-    fiscal_year.locked = True
-    fiscal_year.save(update_fields=["locked", "updated_at"])
-    _record(fiscal_year, user, "locked", False, True).save()
-    return f"{fiscal_year.label}の資料を確定しました。担当者はこの年度の実績項目を変更できません。"
+
+    def write(changes, outcome):
+        if fiscal_year.locked:
+            outcome.done = False
+            return
+        open_round = fiscal_year.rounds.open().first()
+        if open_round is not None:
+            raise LifecycleRefused(
+                f"{fiscal_year.label}の照会「{open_round.title}」が受付中です。"
+                "照会を締め切ってから確定してください。"
+            )
+        fiscal_year.locked = True
+        fiscal_year.save(update_fields=["locked", "updated_at"])
+        _record(changes, fiscal_year, "locked", False, True)
+
+    return _switch(fiscal_year, user, "lock", write)
 
 
-@transaction.atomic
-def unlock(*, fiscal_year: FiscalYear, user=None) -> str:
-    if not fiscal_year.locked:
-        return f"{fiscal_year.label}の資料は確定していません。"
-    fiscal_year.locked = False
-    fiscal_year.save(update_fields=["locked", "updated_at"])
-    _record(fiscal_year, user, "locked", True, False).save()
-    return f"{fiscal_year.label}の資料の確定を解除しました。担当者は再び変更できます。"
+def unlock(*, fiscal_year: FiscalYear, user=None) -> YearSwitch:
+    def write(changes, outcome):
+        if not fiscal_year.locked:
+            outcome.done = False
+            return
+        fiscal_year.locked = False
+        fiscal_year.save(update_fields=["locked", "updated_at"])
+        _record(changes, fiscal_year, "locked", True, False)
+
+    return _switch(fiscal_year, user, "unlock", write)

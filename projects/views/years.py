@@ -122,7 +122,7 @@ def rollover(request, year):
         except year_service.LifecycleRefused as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, result.message())
+            messages.success(request, rollover_message(result))
         return redirect("projects:years")
     checked = set(form["keep"].value() or []) if form.is_bound else set()
     return render(
@@ -137,15 +137,53 @@ def rollover(request, year):
     )
 
 
+def rollover_message(result) -> str:
+    return (
+        f"{result.fiscal_year.label}を下書きとして作成しました"
+        f" (事業 {result.projects}、実績項目 {result.activities}、載せなかった項目 {result.dropped})。"
+    )
+
+
+SWITCH_DONE = {
+    "publish": "{year}を公開しました。",
+    "unpublish": "{year}を非公開にしました。",
+    "current": "{year}を現在の年度にしました。",
+    "lock": "{year}の資料を確定しました。担当者はこの年度の実績項目を変更できません。",
+    "unlock": "{year}の資料の確定を解除しました。担当者は再び変更できます。",
+}
+SWITCH_ALREADY = {
+    "publish": "{year}は既に公開しています。",
+    "unpublish": "{year}は公開していません。",
+    "current": "{year}は既に現在の年度です。",
+    "lock": "{year}の資料は既に確定しています。",
+    "unlock": "{year}の資料は確定していません。",
+}
+
+
+def switch_message(outcome) -> str:
+    """A year switch's outcome (``services.years.YearSwitch``) in words."""
+    year = outcome.fiscal_year.label
+    if not outcome.done:
+        return SWITCH_ALREADY[outcome.action].format(year=year)
+    message = SWITCH_DONE[outcome.action].format(year=year)
+    if outcome.action == "publish" and outcome.current is not None:
+        message += "現在の年度にしました。"
+    elif outcome.action == "unpublish" and outcome.current is not None:
+        message += f"現在の年度は{outcome.current.label}です。"
+    return message
+
+
 def _switch(action):
     @require_POST
     @secretariat_only
     def view(request, year):
         fiscal_year = get_object_or_404(FiscalYear, year=year)
         try:
-            messages.success(request, action(fiscal_year=fiscal_year, user=request.user))
+            outcome = action(fiscal_year=fiscal_year, user=request.user)
         except year_service.LifecycleRefused as exc:
             messages.error(request, str(exc))
+        else:
+            messages.success(request, switch_message(outcome))
         return redirect("projects:years")
 
     return view
@@ -160,9 +198,11 @@ def _confirmed(action, *, title, lines, button):
         fiscal_year = get_object_or_404(FiscalYear, year=year)
         if request.method == "POST" and request.POST.get("confirm") == "yes":
             try:
-                messages.success(request, action(fiscal_year=fiscal_year, user=request.user))
+                outcome = action(fiscal_year=fiscal_year, user=request.user)
             except year_service.LifecycleRefused as exc:
                 messages.error(request, str(exc))
+            else:
+                messages.success(request, switch_message(outcome))
             return redirect("projects:years")
         context = {
             "fiscal_year": fiscal_year,

@@ -3,7 +3,7 @@ listing, and the date the document states."""
 
 import pytest
 
-from projects.models import Activity, FiscalYear, Project
+from projects.models import Activity, FiscalYear
 from projects.services.derived import first_listings
 from projects.services.imports import import_overview, read_workbook
 from projects.table.reader import read_overview
@@ -30,29 +30,6 @@ def test_an_import_points_relisted_lines_at_their_first_listing(r2):
         assert a.original.text == a.text.replace("【再掲】", "")
     # the other three count as themselves
     assert Activity.objects.for_year(r2).counted().count() == 89 - 3
-
-
-@pytest.mark.django_db
-def test_a_save_keeps_the_first_listing_and_the_search_text_current(r2):
-    relisted = Activity.objects.filter(
-        row__project__fiscal_year=r2, tags__contains="再掲", original__isnull=False
-    ).first()
-    original = relisted.original
-    original.text = original.text + "(改)"
-    original.save()
-    relisted.refresh_from_db()
-    assert relisted.original is None  # its first listing now reads differently: it counts
-    original.text = original.text.removesuffix("(改)")
-    original.save()
-    relisted.refresh_from_db()
-    assert relisted.original_id == original.pk
-
-    project = Project.objects.get(fiscal_year=r2, number=28)
-    activity = Activity.objects.filter(row__project=project).first()
-    activity.text = "ジオパーク巡りの開催"
-    activity.save()
-    project.refresh_from_db()
-    assert "じおぱーく" in project.search_text and "めぐり" in project.search_text
 
 
 @pytest.mark.django_db
