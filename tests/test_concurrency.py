@@ -1,6 +1,7 @@
 """Concurrent writers, in threads against the real database (SQLite on a file, PostgreSQL):
 no server error, no lost update, versions only grow."""
 
+import io
 import re
 import threading
 import time
@@ -10,6 +11,7 @@ from django.db import connections
 from django.test import Client
 
 from projects.models import Activity, Change, FiscalYear, StaffProfile
+from projects.services.changes import ChangeSet
 from projects.services.import_writer import ImportWriter
 from projects.services.imports import import_overview, read_workbook
 from tests.support.staff import activity_of, with_status, workbook_with
@@ -94,81 +96,93 @@ def token_of(html: str) -> str:
     return re.search(r'name="token" value="(\w+)"', html)[1]
 
 
-def test_an_import_racing_staff_edits_loses_none_of_them(office, r2_path, monkeypatch):
-    fy = FiscalYear.objects.get()
-    in_file, untouched = activity_of(fy, 7, 1), activity_of(fy, 28, 0)
-    client = logged_in(office)
-    upload = workbook_with(r2_path, with_status(in_file, "●"))
-    import io
+def waiting_on_a_lock(timeout: float = 20.0) -> None:
+    """Return once another connection of this database waits for a row lock (PostgreSQL)."""
+    from django.db import connection
 
-    body = io.BytesIO(upload)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.02)
+    raise AssertionError("no connection ever waited for the other's lock: nothing raced")
+
+
+def preview(client, r2_path, activity):
+    body = io.BytesIO(workbook_with(r2_path, with_status(activity, "●")))
     body.name = "r02.xlsx"
-    preview_url = client.post("/admin/projects/fiscalyear/upload/", {"file": body})["Location"]
-    token = token_of(client.get(preview_url).content.decode())
+    url = client.post("/admin/projects/fiscalyear/upload/", {"file": body})["Location"]
+    return url, token_of(client.get(url).content.decode())
 
-    # Between the preview and the confirmation, five saves of the activity the file changes.
-    version = 1
-    for n in range(5):
-        response = save(client, in_file, status="cancelled", text=f"画面 {n}", version=version)
-        assert response.status_code == 302
-        version += 1
-    # While the confirmation holds its locks, more saves race it.
-    locked = threading.Event()
-    apply = ImportWriter.apply
 
-    def slow_apply(self, filename):
-        if self.lock:
-            locked.set()
-            time.sleep(1.0)
-        return apply(self, filename)
+@pytest.mark.skipif(
+    connections["default"].vendor != "postgresql",
+    reason="row locks that one writer waits on are PostgreSQL's (SQLite locks the whole file)",
+)
+@pytest.mark.parametrize("first", ["import", "save"])
+def test_an_import_racing_a_staff_save_loses_nothing(first, office, r2_path, monkeypatch):
+    """The upload's confirmation and a staff save of the line the file changes, each in its own
+    connection, the second started while the first holds its row lock and proved to wait for
+    it: whichever commits first, the other is refused (409) and nothing is lost."""
+    fy = FiscalYear.objects.get()
+    line = activity_of(fy, 7, 1)  # ○ in R2; ● in the uploaded file
+    client = logged_in(office)
+    url, token = preview(client, r2_path, line)
+    holding, go_on = threading.Event(), threading.Event()
+    writer_apply, set_check = ImportWriter.apply, ChangeSet.check
 
-    monkeypatch.setattr(ImportWriter, "apply", slow_apply)
+    def apply_holding(self, *args, **kwargs):  # the import holds its locks here
+        if first == "import":
+            holding.set()
+            go_on.wait(30)
+        return writer_apply(self, *args, **kwargs)
+
+    def check_holding(self):  # a save holds its row lock here
+        refusals = set_check(self)
+        if first == "save" and self.source == "portal":
+            holding.set()
+            go_on.wait(30)
+        return refusals
+
+    monkeypatch.setattr(ImportWriter, "apply", apply_holding)
+    monkeypatch.setattr(ChangeSet, "check", check_holding)
 
     def confirm():
-        return copy_of(client).post(preview_url, {"confirm": "確定して取り込む", "token": token})
+        data = {"confirm": "確定して取り込む", "token": token}
+        return copy_of(client).post(url, data)
 
-    def racing_save(activity, text, version):
-        def job():
-            locked.wait(10)
-            return save(copy_of(client), activity, status="done", text=text, version=version)
+    def staff_save():
+        return save(copy_of(client), line, status="cancelled", text="画面の保存", version=1)
 
-        return job
+    def once_held(job):
+        def run():
+            holding.wait(30)
+            return job()
 
-    first = in_threads([confirm, racing_save(untouched, "競合中の保存", 1)])
-    codes = [r.status_code for r in first]
-    assert codes[0] == 409  # edited after the preview: asked, not overwritten
-    assert codes[1] in (302, 409)
-    current = Activity.objects.get(pk=in_file.pk)
-    assert (current.text, current.status, current.version) == ("画面 4", "cancelled", 6)
+        return run
 
-    # Confirmed again with a choice, while another save races it: versions only grow.
-    html = first[0].content.decode()
-    choice = {
-        "confirm": "確定して取り込む",
-        "token": token_of(html),
-        f"choice-activity:{in_file.pk}": "overwrite",
-    }
-    locked.clear()
-    second = in_threads(
-        [
-            lambda: copy_of(client).post(preview_url, choice),
-            racing_save(in_file, "遅れた保存", 6),
-        ]
-    )
-    codes = [r.status_code for r in second]
-    assert set(codes) <= {302, 409}, codes
-    assert 500 not in codes
-    final = Activity.objects.get(pk=in_file.pk)
-    versions = list(
-        Change.objects.filter(activity=in_file, field__in=("status", "text"))
-        .order_by("changed_at", "id")
-        .values_list("source", flat=True)
-    )
-    if codes == [302, 409]:  # the import won the race: the save was refused, not lost
-        assert (final.status, final.version) == ("in_progress", 7)
-    elif codes == [409, 302]:  # the save won: the import found it and asked again
-        assert (final.text, final.version) == ("遅れた保存", 7)
-    assert final.version == 7 and len(versions) >= 6
-    stale = save(copy_of(client), in_file, status="planned", text="古い画面", version=6)
-    assert stale.status_code == 409
-    assert Activity.objects.get(pk=in_file.pk).version == 7
+    def release():
+        holding.wait(30)
+        try:
+            waiting_on_a_lock()  # the second writer is blocked on the row: a real race
+        finally:
+            go_on.set()
+
+    jobs = {"import": confirm, "save": staff_save}
+    second = "save" if first == "import" else "import"
+    results = in_threads([jobs[first], once_held(jobs[second]), release])
+    codes = {first: results[0].status_code, second: results[1].status_code}
+    final = Activity.objects.get(pk=line.pk)
+    if first == "import":  # the file won; the save was made from an older version
+        assert codes == {"import": 302, "save": 409}
+        assert (final.status, final.text, final.version) == ("done", line.text, 2)
+    else:  # the save won; the import found the line changed after its preview and asked
+        assert codes == {"save": 302, "import": 409}
+        assert (final.status, final.text, final.version) == ("cancelled", "画面の保存", 2)
+    recorded = Change.objects.filter(activity=line, field="status").values_list("source", flat=True)
+    assert list(recorded) == ["import" if first == "import" else "portal"]

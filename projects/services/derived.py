@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.apps import apps as django_apps
 
@@ -34,6 +35,12 @@ def _model(models, name):
 
 def activity_index(text: str, details: Iterable[str], tags: str) -> str:
     """What an activity is found by: its text, details and tags, with their readings."""
+    return _activity_index(text, tuple(details), tags)
+
+
+@lru_cache(maxsize=20_000)
+def _activity_index(text: str, details: tuple[str, ...], tags: str) -> str:
+    # Lines recur (re-imports, 【再掲】, next year's copy): each is analysed once per process.
     return index_text([text, *details, tags.replace(",", " ")])
 
 
@@ -49,9 +56,14 @@ def events_of(activity, fiscal_year: int) -> list:
     Event = _model(None, "Event")
     events = []
     for source in [activity.text, *activity.details]:
-        for parsed in parse_events(source, fiscal_year):
+        for parsed in _parsed_events(source, fiscal_year):
             events.append(Event.from_parsed(activity, parsed, order=len(events)))
     return events
+
+
+@lru_cache(maxsize=20_000)
+def _parsed_events(source: str, fiscal_year: int) -> tuple:
+    return tuple(parse_events(source, fiscal_year))
 
 
 def write_events(activities_by_year: dict[int, list]) -> None:

@@ -134,6 +134,8 @@ def pair_activities(parsed, existing, fiscal_year: int):
     def keyed(text):
         return text, activity_key(text, fiscal_year)
 
+    if not existing:  # a new row: nothing to pair with
+        return [(d, None) for d in parsed], []
     pairs = match_activities(
         [keyed(d.text) for d in parsed], [keyed(a.text) for a in existing], by_position=True
     )
