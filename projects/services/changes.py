@@ -88,6 +88,7 @@ class ChangeSet:
         self._ops: list[tuple[Callable[[], list[Refusal]], Callable[[], None]]] = []
         self.history: list[Change] = []
         self.written: dict[int, list[Activity]] = defaultdict(list)  # fiscal year → activities
+        self.created: set[int] = set()  # ids of written activities that are new (no events yet)
         self.projects: set[int] = set()  # projects whose search text follows
         self.years: set[int] = set()  # year pks whose 再掲 links and caches follow
         self.links: list = []  # fiscal years linked again to the years before and after
@@ -105,9 +106,14 @@ class ChangeSet:
         self.history.append(change)
         return change
 
-    def activities_written(self, fiscal_year, activities: Iterable[Activity]) -> None:
-        """Activities this set wrote (created or changed text); their events follow."""
+    def activities_written(
+        self, fiscal_year, activities: Iterable[Activity], *, created: bool = False
+    ) -> None:
+        """Activities this set wrote (``created``, or with a changed text); events follow."""
+        activities = list(activities)
         self.written[getattr(fiscal_year, "year", fiscal_year)].extend(activities)
+        if created:
+            self.created.update(a.pk for a in activities)
 
     def year_changed(self, fiscal_year_pk: int, project_ids: Iterable[int] = ()) -> None:
         self.years.add(fiscal_year_pk)
@@ -157,13 +163,18 @@ class ChangeSet:
             for name, value in values.items():
                 setattr(current, name, value)
             derived.prepare_activities([current])
-            Activity.objects.filter(pk=current.pk, version=expected_version).update(
+            written = Activity.objects.filter(pk=current.pk, version=expected_version).update(
                 **values,
                 tags=current.tags,
                 search_text=current.search_text,
                 version=F("version") + 1,
                 updated_at=self.now,
             )
+            if not written:  # saved (or removed) by someone else between our read and write
+                again = Activity.objects.filter(pk=current.pk).first()
+                if again is None:
+                    raise EditConflict(deleted=True)
+                raise EditConflict(changes_since(again, expected_version))
             current.version = expected_version + 1
             for name in (*values, "tags", "search_text", "version"):
                 setattr(activity, name, getattr(current, name))
@@ -200,7 +211,7 @@ class ChangeSet:
             activity.row, activity.order = locked, 0 if last is None else last + 1
             derived.prepare_activities([activity])
             activity.save()
-            self._touched(locked.project, [activity])
+            self._touched(locked.project, [activity], created=True)
             self.record(
                 project=locked.project,
                 activity=activity,
@@ -247,10 +258,10 @@ class ChangeSet:
 
         self.add(check, write)
 
-    def _touched(self, project: Project, activities: list[Activity]) -> None:
+    def _touched(self, project: Project, activities: list[Activity], created=False) -> None:
         self.year_changed(project.fiscal_year_id, [project.pk])
         if activities:
-            self.activities_written(project.fiscal_year.year, activities)
+            self.activities_written(project.fiscal_year.year, activities, created=created)
 
     # -- projects and rows (the secretariat's, in the admin) --------------------------------
 
@@ -347,7 +358,7 @@ class ChangeSet:
                     )
                 )
         if self.written:
-            derived.write_events(self.written)
+            derived.write_events(self.written, created=self.created)
             self.committed.activities = [a for acts in self.written.values() for a in acts]
         if self.projects:
             derived.refresh_search(project_ids=self.projects)

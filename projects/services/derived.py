@@ -66,11 +66,13 @@ def _parsed_events(source: str, fiscal_year: int) -> tuple:
     return tuple(parse_events(source, fiscal_year))
 
 
-def write_events(activities_by_year: dict[int, list]) -> None:
-    """Replace the events of written activities ({fiscal year: activities}): two queries."""
+def write_events(activities_by_year: dict[int, list], *, created=frozenset()) -> None:
+    """Replace the events of written activities ({fiscal year: activities}; those whose id is
+    in ``created`` are new and have none yet): two queries."""
     Event = _model(None, "Event")
-    ids = [a.pk for activities in activities_by_year.values() for a in activities]
-    Event.objects.filter(activity__in=ids).delete()
+    ids = [a.pk for acts in activities_by_year.values() for a in acts if a.pk not in created]
+    if ids:
+        Event.objects.filter(activity__in=ids).delete()
     Event.objects.bulk_create(
         [
             event
@@ -109,6 +111,21 @@ def project_texts(project_ids, *, models=None) -> dict[int, str]:
     ):
         indexes[project_id].append(search_text)
     return {pk: "\n".join([index_text(texts), *indexes[pk]]) for pk, texts in parts.items()}
+
+
+def prepare_new_projects(projects: Iterable, rows: Iterable, activities: Iterable) -> None:
+    """Set the search text of new projects, in memory, from their new rows and prepared
+    activities (all of them new too), as ``project_texts`` reads it from the database."""
+    parts = {id(p): ["" if p.number is None else str(p.number), p.name] for p in projects}
+    for row in sorted(rows, key=lambda r: r.order):
+        if id(row.project) in parts:
+            parts[id(row.project)] += [row.summary, row.municipalities_text]
+    indexes = defaultdict(list)
+    for activity in sorted(activities, key=lambda a: (a.row.order, a.order)):
+        indexes[id(activity.row.project)].append(activity.search_text)
+    for project in projects:
+        texts = parts[id(project)]
+        project.search_text = "\n".join([index_text(texts), *indexes[id(project)]])
 
 
 def refresh_search(*, project_ids, models=None) -> int:

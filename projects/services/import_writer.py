@@ -123,14 +123,19 @@ class ImportWriter:
             fy.layout = layout_to_json(self.ov.layout)  # the edition's form, the secretariat's
         fy.imported_at, fy.source_filename = self.now, filename[:255]
         fy.save()
+        self.prepare()
         self.levels["strategies"].save(Strategy, ["title", "heading", "band"], self.result)
         self.levels["measures"].save(Measure, ["title", "heading", "order"], self.result)
-        self.levels["projects"].save(Project, ["measure", "number", "name", "order"], self.result)
+        self.levels["projects"].save(
+            Project, ["measure", "number", "name", "order", "search_text"], self.result
+        )
         sync_links(Project.municipalities.through, "project_id", self.project_links)
         self.levels["rows"].save(ProjectRow, ["summary", "municipalities_text"], self.result)
         sync_links(ProjectRow.municipalities.through, "projectrow_id", self.row_links)
         self.save_activities()
-        changes.activities_written(fy.year, [a for a in self.rederive if a.pk])
+        created = {id(a) for a in self.levels["activities"].new}
+        changes.activities_written(fy.year, [a for a in self.rederive if id(a) not in created])
+        changes.activities_written(fy.year, self.levels["activities"].new, created=True)
         for name, objs in self.links_changed.items():  # links alone make an update too
             written = {id(o) for o, _ in self.levels[name].changed}
             self.result.updated[name] += len([o for o in objs if id(o) not in written])
@@ -140,32 +145,48 @@ class ImportWriter:
             for d in self.differences
             if not d.within
         ]
-        changes.year_changed(fy.pk, self.touched_projects() - removed)
+        new_projects = {o.pk for o in self.levels["projects"].new}  # indexed by ``prepare``
+        changes.year_changed(fy.pk, self.touched_projects() - removed - new_projects)
         changes.links.append(fy)
         self.result.totals = structure.counts(self.ov)
 
     def touched_projects(self) -> set[int]:
         """The projects whose search text may have changed: their own fields, a row's or an
-        activity's."""
+        activity's (one query at most, for rows the plan did not touch)."""
         levels = self.levels
         ids = {o.pk for o in levels["projects"].new} | {o.pk for o, _ in levels["projects"].changed}
-        for name in ("rows", "activities"):
-            level = levels[name]
-            for obj in [*level.new, *(o for o, _ in level.changed), *level.stale]:
-                row = obj if name == "rows" else obj.row
-                ids.add(row.project_id)
+        rows = levels["rows"]
+        project_of = {r.pk: r.project_id for r in [*rows.new, *(r for r, _ in rows.changed)]}
+        project_of.update({r.pk: r.project_id for r in rows.stale})
+        level = levels["activities"]
+        row_ids = {a.row_id for a in [*level.new, *(a for a, _ in level.changed), *level.stale]}
+        unknown = row_ids - set(project_of)
+        if unknown:
+            project_of.update(
+                ProjectRow.objects.filter(pk__in=unknown).values_list("pk", "project")
+            )
+        ids |= {project_of[pk] for pk in row_ids if pk in project_of}
+        ids |= set(project_of.values()) - {None}
         ids |= {o.pk for o in self.links_changed["projects"]}
         ids |= {r.project_id for r in self.links_changed["rows"]}
         return ids
 
-    def save_activities(self):
+    def prepare(self):
+        """The derived values of what is about to be written: the tags and search index of
+        each activity whose text changes, and the search text of each new project (its rows
+        and activities are all new and in hand)."""
         level = self.levels["activities"]
-        rederive = self.rederive
-        bumped = {id(obj) for obj in rederive}
         for obj, changes in level.changed:
             for name, value in changes.items():
                 setattr(obj, name, value)
-        derived.prepare_activities(rederive)  # tags and search index follow the text
+        derived.prepare_activities(self.rederive)
+        derived.prepare_new_projects(
+            self.levels["projects"].new, self.levels["rows"].new, level.new
+        )
+
+    def save_activities(self):
+        level = self.levels["activities"]
+        bumped = {id(obj) for obj in self.rederive}
         for obj, changes in level.changed:
             if id(obj) in bumped:
                 changes["tags"], changes["search_text"] = obj.tags, obj.search_text

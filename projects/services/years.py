@@ -107,7 +107,7 @@ def _roll_over(changes, source, keep: set[int], reset_kept_status: bool) -> Roll
     activities = _copy_activities(source, rows, keep, reset_kept_status, result)
     result.projects = len(projects)
     _record_creations(changes, target, source.year, list(projects.values()), activities)
-    changes.activities_written(target.year, activities)
+    changes.activities_written(target.year, activities, created=True)
     changes.year_changed(target.pk, [p.pk for p in projects.values()])
     return result
 

@@ -10,9 +10,10 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from projects.models import FiscalYear, Project
+from projects.models import ChangeSource, FiscalYear, Project
 from projects.reports.tables import AsOfRefused, overview_as_of
 from projects.services import editing, years
+from projects.services.changes import ChangeSet
 from projects.services.imports import import_overview, read_workbook
 from tests.conftest import ROOT
 from tests.support.history import imported_on
@@ -105,10 +106,10 @@ def test_a_renamed_project_carries_its_former_name(dated, demo_users, r2_path):
     labels = [p.label for p in overview_as_of(dated, DAY).projects()]
     assert "2 起業・創業支援" in labels and "2 起業・創業・事業承継支援" not in labels
     # A rename in the admin (name and number recorded each on its own) reads back too.
-    before = editing.project_snapshot(project)
+    changes = ChangeSet(user=demo_users["jimukyoku"], source=ChangeSource.ADMIN)
     project.name, project.number = "創業支援", 32
-    project.save()
-    editing.record_project_edit(user=demo_users["jimukyoku"], project=project, before=before)
+    changes.save_project(project, write=project.save)  # as the admin's project form does
+    changes.commit()
     labels = [p.label for p in overview_as_of(dated, DAY).projects()]
     assert "2 起業・創業支援" in labels and "32 創業支援" not in labels
     assert "32 創業支援" in [

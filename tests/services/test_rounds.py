@@ -173,14 +173,10 @@ def test_locking_waits_for_the_open_round_and_is_recorded(round_, r2, users):
         "令和2年度の照会「令和2年度実績見込み照会」が受付中です。照会を締め切ってから確定してください。"
     )
     rounds.close_round(user=users["jimukyoku"], round_=round_)
-    assert years.lock(fiscal_year=r2, user=users["jimukyoku"]) == (
-        "令和2年度の資料を確定しました。担当者はこの年度の実績項目を変更できません。"
-    )
+    assert years.lock(fiscal_year=r2, user=users["jimukyoku"]).done
     with pytest.raises(rounds.RoundRefused, match="確定を解除してから再開してください"):
         rounds.reopen_round(user=users["jimukyoku"], round_=round_)
-    assert years.unlock(fiscal_year=r2, user=users["jimukyoku"]) == (
-        "令和2年度の資料の確定を解除しました。担当者は再び変更できます。"
-    )
+    assert years.unlock(fiscal_year=r2, user=users["jimukyoku"]).done
     assert list(Change.objects.filter(field="locked").values_list("new_value", flat=True)) == [
         "false",
         "true",

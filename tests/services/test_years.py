@@ -10,6 +10,7 @@ from projects.models import (
     Measure,
     Municipality,
     Project,
+    StaffProfile,
     Strategy,
 )
 from projects.services.imports import import_overview, read_workbook
@@ -38,6 +39,7 @@ def r3_activity(text_start):
 def rolled(r2, django_user_model):
     """R2 rolled over, keeping one done and one cancelled activity."""
     user = django_user_model.objects.create_user("jimu")
+    StaffProfile.objects.create(user=user, is_secretariat=True)
     project1 = Project.objects.get(fiscal_year=r2, number=1)
     project1.municipalities.set(Municipality.objects.filter(slug__in=["yamaguchi", "ube"]))
     keep = [r2_activity(r2, "中高生を対象とした").pk, r2_activity(r2, "サイクルイベント").pk]
@@ -65,9 +67,7 @@ def test_candidates_are_the_done_and_cancelled_activities(r2):
 def test_roll_over_creates_an_unpublished_draft(rolled, r2):
     result, user = rolled
     r3 = result.fiscal_year
-    assert result.message() == (
-        "令和3年度を下書きとして作成しました (事業 29、実績項目 80、載せなかった項目 9)。"
-    )
+    assert (result.projects, result.activities, result.dropped) == (29, 80, 9)
     assert (r3.year, r3.published, r3.is_current) == (2021, False, False)
     assert r3.title == "令和3年度連携事業概要及び実績見込み"
     assert (r3.document_label, r3.results_header, r3.legend) == (
@@ -181,11 +181,12 @@ def recorded(fiscal_year):
 
 
 def test_first_published_year_becomes_current(r2):
-    assert publish(fiscal_year=r2) == "令和2年度を公開しました。現在の年度にしました。"
+    outcome = publish(fiscal_year=r2)
+    assert (outcome.done, outcome.current) == (True, r2)
     r2.refresh_from_db()
     assert (r2.published, r2.is_current) == (True, True)
     assert recorded(r2) == [("published", "false", "true"), ("is_current", "false", "true")]
-    assert publish(fiscal_year=r2) == "令和2年度は既に公開しています。"
+    assert publish(fiscal_year=r2).done is False
     assert len(recorded(r2)) == 2
 
 
@@ -197,9 +198,9 @@ def test_publishing_the_next_year_and_making_it_current(r2_published, rolled):
     assert str(error.value) == (
         "令和3年度は公開していないため、現在の年度にできません。先に公開してください。"
     )
-    assert publish(fiscal_year=r3, user=user) == "令和3年度を公開しました。"
+    assert publish(fiscal_year=r3, user=user).current is None  # 令和2年度 stays current
     assert FiscalYear.objects.current() == r2_published
-    assert make_current(fiscal_year=r3, user=user) == "令和3年度を現在の年度にしました。"
+    assert make_current(fiscal_year=r3, user=user).current == r3
     assert FiscalYear.objects.current() == r3
     assert recorded(r3) == [("published", "false", "true"), ("is_current", "false", "true")]
     assert recorded(r2_published) == [("is_current", "true", "false")]
@@ -210,11 +211,12 @@ def test_unpublishing_the_current_year_hands_over(r2_published, rolled):
     r3 = rolled[0].fiscal_year
     publish(fiscal_year=r3)
     make_current(fiscal_year=r3)
-    assert unpublish(fiscal_year=r3) == "令和3年度を非公開にしました。現在の年度は令和2年度です。"
+    assert unpublish(fiscal_year=r3).current == r2_published
     r3.refresh_from_db()
     assert (r3.published, r3.is_current) == (False, False)
     assert FiscalYear.objects.get(is_current=True) == r2_published
     assert recorded(r3)[-2:] == [("published", "true", "false"), ("is_current", "true", "false")]
-    assert unpublish(fiscal_year=r3) == "令和3年度は公開していません。"
-    assert unpublish(fiscal_year=r2_published) == "令和2年度を非公開にしました。"
+    assert unpublish(fiscal_year=r3).done is False
+    gone = unpublish(fiscal_year=r2_published)
+    assert (gone.done, gone.current, gone.no_current) == (True, None, True)
     assert not FiscalYear.objects.filter(is_current=True).exists()

@@ -63,3 +63,32 @@ def workbook_with(path, changes: dict[str, str]) -> bytes:
 def with_status(activity, glyph: str) -> dict[str, str]:
     """The change of one activity's marker, as ``workbook_with`` takes it."""
     return {activity.marker + activity.text: glyph + activity.text}
+
+
+def secretariat_account():
+    """A secretariat account (made once per test database)."""
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username="office", defaults={"is_staff": True})
+    if created:
+        StaffProfile.objects.create(user=user, is_secretariat=True)
+    return user
+
+
+def save_on_staff_page(activity, **values):
+    """Change an activity as the secretariat does on the staff page (``values``: status, text,
+    details as lines); returns it as saved."""
+    activity = Activity.objects.get(pk=activity.pk)
+    data = {
+        "status": activity.status or "",
+        "text": activity.text,
+        "details": "\n".join(activity.details),
+        "version": activity.version,
+        **values,
+    }
+    if isinstance(data["details"], list):
+        data["details"] = "\n".join(data["details"])
+    response = client_for(secretariat_account()).post(
+        f"/staff/activities/{activity.pk}/", {f"a{activity.pk}-{k}": v for k, v in data.items()}
+    )
+    assert response.status_code == 302, response.content.decode()[:300]
+    return Activity.objects.get(pk=activity.pk)

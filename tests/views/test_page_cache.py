@@ -8,7 +8,7 @@ from django.test import Client
 
 from projects import cache as public_cache
 from projects.models import Activity, Project
-from tests.support.staff import client_for
+from tests.support.staff import client_for, save_on_staff_page
 
 PAGES = ["/", "/projects/", "/projects/?q=ＩＣＴ", "/municipalities/ube/", "/calendar/"]
 FILES = ["/opendata/2020.json", "/calendar.ics", "/feeds/status.atom", "/opendata/schema.json"]
@@ -72,8 +72,7 @@ def test_a_change_gives_a_new_etag(site, django_capture_on_commit_callbacks):
     before = client.get("/")["ETag"]
     activity = Activity.objects.filter(status="in_progress").first()
     with django_capture_on_commit_callbacks(execute=True):
-        activity.status = "done"
-        activity.save()
+        save_on_staff_page(activity, status="done")
     response = client.get("/", HTTP_IF_NONE_MATCH=before)
     assert response.status_code == 200
     assert response["ETag"] != before

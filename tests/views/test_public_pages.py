@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from projects.models import Activity, Change, ChangeSource, FiscalYear, Municipality, Project
+from tests.support.staff import save_on_staff_page
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -161,8 +162,7 @@ def test_search_treats_full_width_and_half_width_alike(client, site):
         text = html(client.get("/projects/", {"q": q}))
         assert listed_numbers(text) == [7], q
     activity = Activity.objects.filter(row__project__number=28).first()
-    activity.text = "市民向け説明会の開催(10月)"
-    activity.save()
+    save_on_staff_page(activity, text="市民向け説明会の開催(10月)")
     assert listed_numbers(html(client.get("/projects/", {"q": "１０月"}))) == [28]
     assert listed_numbers(html(client.get("/projects/", {"q": "説明会 １０月"}))) == [28]
     text = html(client.get("/projects/", {"q": "存在しない言葉"}))

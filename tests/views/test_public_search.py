@@ -4,6 +4,7 @@ words; matches highlighted, sorting, the count in words."""
 import pytest
 
 from projects.models import Activity, Change, ChangeSource, Municipality, Project
+from tests.support.staff import save_on_staff_page
 from tests.views.test_public_pages import listed_numbers
 
 HAKUBO, MICE, KOHO = "博覧会の開催", "MICE誘致に向けた検討", "圏域情報の発信"
@@ -103,7 +104,6 @@ def test_sort_by_number_or_by_latest_change(client, site):
 @pytest.mark.django_db
 def test_search_text_follows_an_edit(client, site):
     activity = Activity.objects.filter(row__project__number=28).first()
-    activity.text = "秋吉台カルストの観光案内"
-    activity.save()
+    save_on_staff_page(activity, text="秋吉台カルストの観光案内")
     assert found(client, q="かるすと")[0] == [28]
     assert found(client, q="かんこう")[0] == [7, 28]
