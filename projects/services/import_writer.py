@@ -11,7 +11,6 @@ whatever the table's size, and records each one in ``Change``. With ``lock`` the
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.db.models import F
@@ -37,18 +36,7 @@ from .plan.differences import Difference, history_row
 from .plan.levels import Level, sync_links
 
 if TYPE_CHECKING:
-    from .imports import ImportResult
-
-
-@dataclass
-class ActivityDiff:
-    project: str
-    cell: str
-    old_status: str | None
-    new_status: str | None
-    old_text: str
-    new_text: str
-    conflict: bool = False  # its status was changed in the portal since the last import
+    from .plan.result import ImportResult
 
 
 class ImportWriter:
@@ -68,6 +56,11 @@ class ImportWriter:
         self.lines: dict[str, int] = {}  # file line key → the activity it was paired with
         self.versions: dict[str, int] = {}  # the year's activities as read: id → version
         self.removed: dict[tuple, Difference] = {}  # removals that list what goes with them
+        # What the plan of each level leaves for the next and for ``apply`` (``plan``).
+        self.year_values: dict = {}  # the year's own fields as the file has them
+        self.measures_read: dict[int, Measure] = {}
+        self.project_links: list[tuple[Project, list]] = []  # (project, its municipalities)
+        self.row_links: list[tuple[ProjectRow, list]] = []
 
     # -- reading ---------------------------------------------------------------------------
 

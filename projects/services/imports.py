@@ -8,8 +8,9 @@ re-import updates in place, and written with a fixed number of queries whatever 
 
 from __future__ import annotations
 
+import io
 import logging
-from dataclasses import dataclass, field
+import os
 
 from django.conf import settings
 from django.db import transaction
@@ -22,12 +23,14 @@ from projects.table.reader import read_overview
 
 from . import versions
 from .changes import ChangeSet
-from .import_writer import ActivityDiff, ImportWriter
-from .plan.differences import LEVEL_NAMES, Difference, fingerprint, refusals
+from .import_writer import ImportWriter
+from .plan.differences import LEVEL_NAMES, fingerprint, refusals
+from .plan.result import LEVELS, ImportResult
+
+__all__ = ["LEVELS", "LEVEL_NAMES", "ImportConflict", "ImportRefused", "ImportResult"]
 
 logger = logging.getLogger(__name__)
 
-LEVELS = ("years", "strategies", "measures", "projects", "rows", "activities")
 SINCE_PREVIEW = {
     "changed": "確認画面を表示した後に変更されました",
     "added": "確認画面を表示した後に追加されました (ファイルにないため削除されます)",
@@ -53,79 +56,24 @@ class ImportConflict(Exception):
         super().__init__(f"{len(result.since_preview)} 件の競合")
 
 
-@dataclass
-class ImportResult:
-    fiscal_year: int
-    dry_run: bool
-    created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
-    updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
-    removed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
-    created_projects: list[str] = field(default_factory=list)
-    removed_projects: list[str] = field(default_factory=list)
-    activity_changes: list[ActivityDiff] = field(default_factory=list)
-    # Every difference, at every level (``differences.Difference``), in the table's order.
-    differences: list[Difference] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    totals: dict[str, int] = field(default_factory=dict)
-    # What this result was computed from, for a later confirmation to compare with
-    # (activity versions, file lines paired with activities, the rest of the difference).
-    snapshot: dict = field(default_factory=dict)
-    since_preview: list[Difference] = field(default_factory=list)
-    plan_changed: bool = False
-    # Against the previous fiscal year (linking.link_to_previous_year): (old, new) labels.
-    previous_year: int | None = None
-    links: list[tuple[str, str]] = field(default_factory=list)
-    renumbered: list[tuple[str, str]] = field(default_factory=list)
-    renamed: list[tuple[str, str]] = field(default_factory=list)
-    added_vs_previous: list[str] = field(default_factory=list)
-    dropped_vs_previous: list[str] = field(default_factory=list)
-    activity_links: int = 0
-    link_lines: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.differences) or any(
-            any(counts.values()) for counts in (self.created, self.updated, self.removed)
-        )
-
-    @property
-    def conflicts(self) -> list[ActivityDiff]:
-        """Activities the import changes whose status was changed in the portal since the
-        previous import (shown in the preview: confirming overwrites them)."""
-        return [d for d in self.activity_changes if d.conflict]
-
-    @property
-    def shown_differences(self) -> list[Difference]:
-        """The differences the preview lists one by one (those within a new or removed
-        project or row are shown as that project or row)."""
-        return [d for d in self.differences if not d.within]
-
-    def summary_lines(self) -> list[str]:
-        if not self.changed:
-            return ["変更はありません (データベースの内容はファイルと同じです)。"]
-        lines = []
-        for verb, counts in (
-            ("作成", self.created),
-            ("更新", self.updated),
-            ("削除", self.removed),
-        ):
-            parts = [f"{LEVEL_NAMES[k]} {v}" for k, v in counts.items() if v]
-            if parts:
-                lines.append(f"{verb}: " + "、".join(parts))
-        return lines
-
-
 def read_workbook(source, *, year: int | None = None, progress=None) -> Overview:
     """Parse a workbook (a path or a file object with a ``name``) as this portal reads it: its
     関係市町 against the member municipalities (a retired one only in the years whose data
-    already names it: ``table.members``), within the configured size limits. Every
-    failure, however the file is broken, is a WorkbookError with a message."""
+    already names it: ``table.members``), within the configured size limits. The file is read
+    from its source once; every check and the parse work on those bytes, which are kept with
+    the import version. Every failure, however the file is broken, is a WorkbookError with a
+    message."""
     limits = {
         "max_bytes": settings.OVERVIEW_MAX_UPLOAD_BYTES,
         "max_uncompressed": settings.OVERVIEW_MAX_UNCOMPRESSED_BYTES,
     }
-    check_file(source, **limits)  # before anything else: a file that is no workbook says so
+    name = str(getattr(source, "name", source))
+    if _size(source) > limits["max_bytes"]:
+        check_file(source, **limits)  # says how large it is, reading nothing more
+    data = versions.file_bytes(source)
+    buffer = io.BytesIO(data)
+    buffer.name = name
+    check_file(buffer, **limits)  # before anything else: a file that is no workbook says so
     area = Area.objects.members()
     members = {
         "municipalities": list(area.names),
@@ -133,14 +81,27 @@ def read_workbook(source, *, year: int | None = None, progress=None) -> Overview
         "retired": area.retired,
     }
     try:
-        overview = read_overview(source, year=year, progress=progress, **members, **limits)
-        overview.source_file = versions.file_bytes(source)  # kept with the version
+        overview = read_overview(
+            buffer, year=year, progress=progress, checked=True, **members, **limits
+        )
+        overview.source_file = data  # kept with the version
         return overview
     except WorkbookError:
         raise
     except Exception as exc:  # a hostile or damaged file can fail deep inside the XML reader
         logger.info("unreadable workbook: %r", exc)
-        raise unreadable(exc, str(getattr(source, "name", source))) from exc
+        raise unreadable(exc, name) from exc
+
+
+def _size(source) -> int:
+    try:
+        if hasattr(source, "seek"):
+            size = source.seek(0, 2)
+            source.seek(0)
+            return size
+        return os.path.getsize(source)
+    except OSError:
+        return 0  # check_file says why it cannot be opened
 
 
 def import_overview(

@@ -61,6 +61,7 @@ def read_overview(
     progress: ProgressCallback | None = None,
     max_bytes=DEFAULT_MAX_BYTES,
     max_uncompressed=DEFAULT_MAX_UNCOMPRESSED,
+    checked: bool = False,
 ) -> Overview:
     """Parse a 資料 workbook. Raises WorkbookError when it is not one; otherwise returns an
     Overview whose ``errors`` and ``warnings`` list every problem found.

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from projects.models import FiscalYear, ImportVersion
 from projects.reports.history import status_display
-from projects.services import versions
+from projects.services import undo as undo_service
 from projects.services.imports import ImportRefused
 
 from .downloads import attachment
@@ -26,7 +26,7 @@ def version_list(request, year):
         )
     )
     for version in rows:
-        version.refusal = versions.refusal(version)
+        version.refusal = undo_service.refusal(version)
     return render(
         request,
         "projects/years/import_versions.html",
@@ -51,7 +51,7 @@ def undo(request, pk):
     back = redirect("projects:import_versions", version.fiscal_year.year)
     try:
         if request.method == "POST" and request.POST.get("confirm") == "yes":
-            plan = versions.undo(version, user=request.user)
+            plan = undo_service.undo(version, user=request.user)
             kept = f"取込の後の変更 {len(plan.conflicts)} か所はそのまま残しました。"
             messages.success(
                 request,
@@ -60,8 +60,8 @@ def undo(request, pk):
                 + (kept if plan.conflicts else ""),
             )
             return back
-        plan = versions.plan_undo(version, user=request.user)
-    except versions.UndoRefused as exc:
+        plan = undo_service.plan_undo(version, user=request.user)
+    except undo_service.UndoRefused as exc:
         messages.error(request, str(exc))
         return back
     except ImportRefused as exc:

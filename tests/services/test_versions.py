@@ -6,7 +6,7 @@ import io
 import pytest
 
 from projects.models import Activity, ImportVersion
-from projects.services import editing, versions
+from projects.services import editing, undo
 from projects.services.imports import import_overview, read_workbook
 from tests.support.staff import activity_of, client_for, with_status, workbook_with
 
@@ -35,10 +35,10 @@ def test_an_import_is_kept_with_its_file_and_summary(imported, demo_users, r2):
     assert version.imported_at == r2.__class__.objects.get(pk=r2.pk).imported_at
     first = ImportVersion.objects.exclude(pk=version.pk).get()
     assert first.before is None
-    assert versions.refusal(first) == (
+    assert undo.refusal(first) == (
         "この取込で年度の表が作られたため、取り消せません (取込前の表がありません)。"
     )
-    assert versions.refusal(version) == ""
+    assert undo.refusal(version) == ""
 
 
 def test_undo_after_a_later_staff_edit_keeps_it_and_says_so(imported, demo_users, r2):
@@ -53,7 +53,7 @@ def test_undo_after_a_later_staff_edit_keeps_it_and_says_so(imported, demo_users
         details=first.details,
         expected_version=first.version,
     )
-    plan = versions.plan_undo(version, user=demo_users["jimukyoku"])
+    plan = undo.plan_undo(version, user=demo_users["jimukyoku"])
     assert [str(c) for c in plan.conflicts] == [
         f"実績項目「28 次世代の人材育成」「■{first.text}」の状況: "
         "取込の後に変更されているため、今の内容を残します。"
@@ -62,14 +62,14 @@ def test_undo_after_a_later_staff_edit_keeps_it_and_says_so(imported, demo_users
     assert plan.result.summary_lines() == ["更新: 実績項目 1"]  # project 24's line only
     assert activity_of(r2, 24).status == "in_progress"  # a plan writes nothing
 
-    versions.undo(version, user=demo_users["jimukyoku"])
+    undo.undo(version, user=demo_users["jimukyoku"])
     assert activity_of(r2, 28).status == "cancelled"  # the staff's edit is not lost
     assert activity_of(r2, 24).status == "cancelled"  # the import's change is taken back
     undone = ImportVersion.objects.get(undoes=version)
     assert undone.filename == "取消: r02-0201.xlsx"
-    assert versions.refusal(version) == "この取込は既に取り消しています。"
-    assert versions.refusal(undone) == ""  # the undo can itself be undone
-    versions.undo(undone, user=demo_users["jimukyoku"])
+    assert undo.refusal(version) == "この取込は既に取り消しています。"
+    assert undo.refusal(undone) == ""  # the undo can itself be undone
+    undo.undo(undone, user=demo_users["jimukyoku"])
     assert activity_of(r2, 24).status == "in_progress"
 
 
@@ -78,7 +78,7 @@ def test_undo_puts_back_an_activity_the_import_removed(demo_users, r2, r2_path):
     content = workbook_with(r2_path, {gone.marker + gone.text: "●追加された項目"})
     upload(content, "r02-0301.xlsx", demo_users["jimukyoku"])
     assert not Activity.objects.filter(text=gone.text).exists()
-    versions.undo(ImportVersion.objects.get(filename="r02-0301.xlsx"), user=demo_users["jimukyoku"])
+    undo.undo(ImportVersion.objects.get(filename="r02-0301.xlsx"), user=demo_users["jimukyoku"])
     lines = [a.text for a in Activity.objects.filter(row=gone.row).order_by("order")]
     assert gone.text in lines and "追加された項目" not in lines
     assert lines.index(gone.text) == 1

@@ -9,6 +9,8 @@ from projects.table.carry_over import activity_key
 from projects.table.matching import match_activities
 from projects.table.model import ActivityData
 
+from .result import ActivityDiff
+
 CONTENT = ("status", "marker", "text", "details")
 
 
@@ -18,8 +20,6 @@ def line_of(data) -> str:
 
 
 def plan_activities(writer, rows, existing: dict[int, list[Activity]]) -> None:
-    from projects.services.import_writer import ActivityDiff
-
     level = writer.levels["activities"]
     touched = writer.portal_changed_ids()
     for pdata, rdata, row in rows:

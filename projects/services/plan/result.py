@@ -1,0 +1,86 @@
+"""What an import did or would do (``import_overview``'s result): counts per level, every
+difference with its cell, the problems, and what a later confirmation compares with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from projects.table.model import Problem
+
+from .differences import LEVEL_NAMES, Difference
+
+LEVELS = ("years", "strategies", "measures", "projects", "rows", "activities")
+
+
+@dataclass
+class ActivityDiff:
+    project: str
+    cell: str
+    old_status: str | None
+    new_status: str | None
+    old_text: str
+    new_text: str
+    conflict: bool = False  # its status was changed in the portal since the last import
+
+
+@dataclass
+class ImportResult:
+    fiscal_year: int
+    dry_run: bool
+    created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
+    updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
+    removed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(LEVELS, 0))
+    created_projects: list[str] = field(default_factory=list)
+    removed_projects: list[str] = field(default_factory=list)
+    activity_changes: list[ActivityDiff] = field(default_factory=list)
+    # Every difference, at every level (``differences.Difference``), in the table's order.
+    differences: list[Difference] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    # What this result was computed from, for a later confirmation to compare with
+    # (activity versions, file lines paired with activities, the rest of the difference).
+    snapshot: dict = field(default_factory=dict)
+    since_preview: list[Difference] = field(default_factory=list)
+    plan_changed: bool = False
+    # Against the previous fiscal year (linking.link_to_previous_year): (old, new) labels.
+    previous_year: int | None = None
+    links: list[tuple[str, str]] = field(default_factory=list)
+    renumbered: list[tuple[str, str]] = field(default_factory=list)
+    renamed: list[tuple[str, str]] = field(default_factory=list)
+    added_vs_previous: list[str] = field(default_factory=list)
+    dropped_vs_previous: list[str] = field(default_factory=list)
+    activity_links: int = 0
+    link_lines: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.differences) or any(
+            any(counts.values()) for counts in (self.created, self.updated, self.removed)
+        )
+
+    @property
+    def conflicts(self) -> list[ActivityDiff]:
+        """Activities the import changes whose status was changed in the portal since the
+        previous import (shown in the preview: confirming overwrites them)."""
+        return [d for d in self.activity_changes if d.conflict]
+
+    @property
+    def shown_differences(self) -> list[Difference]:
+        """The differences the preview lists one by one (those within a new or removed
+        project or row are shown as that project or row)."""
+        return [d for d in self.differences if not d.within]
+
+    def summary_lines(self) -> list[str]:
+        if not self.changed:
+            return ["変更はありません (データベースの内容はファイルと同じです)。"]
+        lines = []
+        for verb, counts in (
+            ("作成", self.created),
+            ("更新", self.updated),
+            ("削除", self.removed),
+        ):
+            parts = [f"{LEVEL_NAMES[k]} {v}" for k, v in counts.items() if v]
+            if parts:
+                lines.append(f"{verb}: " + "、".join(parts))
+        return lines
