@@ -70,9 +70,8 @@ def measure(path: Path, repeat: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from projects.models import FiscalYear
-    from projects.reports.tables import overview_from_db
+    from projects.reports.export import export_year
     from projects.services.imports import import_overview
-    from projects.table.formats import render
     from projects.table.reader import read_overview
 
     call_command("migrate", verbosity=0)
@@ -104,7 +103,7 @@ def measure(path: Path, repeat: int) -> None:
     def do_export():
         connection.queries_log.clear()
         with CaptureQueriesContext(connection) as ctx:
-            out.write_bytes(render(overview_from_db(fiscal_year), "xlsx"))
+            out.write_bytes(export_year(fiscal_year, fmt="xlsx").content)
         return len(ctx)
 
     export_time, export_queries = timed(do_export, repeat)
@@ -137,9 +136,8 @@ def query_counts(path: Path) -> tuple[int, int]:
     from django.test.utils import CaptureQueriesContext
 
     from projects.models import FiscalYear
-    from projects.reports.tables import overview_from_db
+    from projects.reports.export import export_year
     from projects.services.imports import import_overview
-    from projects.table.formats import render
     from projects.table.reader import read_overview
 
     FiscalYear.objects.filter(year=2020).delete()
@@ -148,7 +146,7 @@ def query_counts(path: Path) -> tuple[int, int]:
         import_overview(read_overview(path))
     fiscal_year = FiscalYear.objects.get(year=2020)
     with CaptureQueriesContext(connection) as exported:
-        render(overview_from_db(fiscal_year), "xlsx")
+        export_year(fiscal_year, fmt="xlsx")
     return len(imported), len(exported)
 
 
