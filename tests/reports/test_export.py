@@ -15,6 +15,7 @@ from projects.models import FiscalYear, Municipality, Round
 from projects.services.imports import import_overview, read_workbook
 from tests.admin.test_admin_pages import admin_export
 from tests.support.editions import LATER_SHEET, build_later_edition
+from tests.support.history import imported_on
 from tests.support.sheets import print_setup, table_sheet
 from tests.support.staff import client_for
 
@@ -164,3 +165,15 @@ def test_every_csv_has_the_bom_and_each_rows_own_towns(users, later):
         for r in open_rows
         if r["事業名"] == "起業・創業支援"
     } == towns
+
+
+def test_the_year_as_of_a_day_is_the_same_file_on_the_years_page_and_from_the_command(
+    users, later, tmp_path
+):
+    imported_on(later)
+    response = client_for(users["jimukyoku"]).get("/years/2021/export/?as_of=2021-12-01")
+    assert response["Content-Disposition"] == (
+        'attachment; filename="renkei-overview-2021-as-of-2021-12-01.xlsx"'
+    )
+    assert response.content == command(2021, "xlsx", tmp_path, "--as-of", "2021-12-01")
+    assert table_sheet(io.BytesIO(response.content)).title == LATER_SHEET
