@@ -73,9 +73,8 @@ def measure(path: Path, repeat: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from projects.models import FiscalYear
-    from projects.reports.tables import overview_from_db
+    from projects.reports.export import export_year
     from projects.services.imports import import_overview, read_workbook
-    from projects.table.formats import render
 
     settings.DEBUG = False  # as in production: no query log
     settings.OVERVIEW_MAX_UPLOAD_BYTES = settings.OVERVIEW_MAX_UNCOMPRESSED_BYTES = 1 << 31
@@ -114,7 +113,7 @@ def measure(path: Path, repeat: int) -> None:
     fiscal_year = FiscalYear.objects.get(year=2020)
 
     def do_export():
-        out.write_bytes(render(overview_from_db(fiscal_year), "xlsx"))
+        out.write_bytes(export_year(fiscal_year, fmt="xlsx").content)
 
     export_time, _ = timed(do_export, repeat)
     with CaptureQueriesContext(connection) as ctx:
@@ -151,18 +150,16 @@ def query_counts(path: Path) -> tuple[int, int]:
     from django.test.utils import CaptureQueriesContext
 
     from projects.models import FiscalYear
-    from projects.reports.tables import overview_from_db
-    from projects.services.imports import import_overview
-    from projects.table.formats import render
-    from projects.table.reader import read_overview
+    from projects.reports.export import export_year
+    from projects.services.imports import import_overview, read_workbook
 
     FiscalYear.objects.filter(year=2020).delete()
     connection.queries_log.clear()
     with CaptureQueriesContext(connection) as imported:
-        import_overview(read_overview(path))
+        import_overview(read_workbook(path))
     fiscal_year = FiscalYear.objects.get(year=2020)
     with CaptureQueriesContext(connection) as exported:
-        render(overview_from_db(fiscal_year), "xlsx")
+        export_year(fiscal_year, fmt="xlsx")
     return len(imported), len(exported)
 
 

@@ -10,6 +10,7 @@ import re
 from django.conf import settings
 from django.db import DatabaseError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -127,6 +128,16 @@ class BusyDatabaseMiddleware:
         return None
 
 
+def not_found(request, exception=None):
+    """The 404 page in the visitor's language, with the read layer's message only (never
+    Django's); also the site's ``handler404``. Rendered from its template here, so that the
+    request rules import no view."""
+    from projects.reports.public import NotFound
+
+    message = str(exception) if isinstance(exception, NotFound) else ""
+    return render(request, "404.html", {"message": message}, status=404)
+
+
 class NotFoundMiddleware:
     """A public read that finds nothing (``projects.reports.public.NotFound``, a plain
     LookupError of the read layer) answers the 404 page with its message."""
@@ -139,7 +150,6 @@ class NotFoundMiddleware:
 
     def process_exception(self, request, exc):
         from projects.reports.public import NotFound
-        from projects.views.public import not_found
 
         if isinstance(exc, NotFound):
             return not_found(request, exc)

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal.auth import ThrottledLoginView
-from projects.views.public import favicon
 
 admin.site.site_header = "連携事業ポータル 管理"
 admin.site.site_title = "連携事業ポータル"
@@ -14,7 +13,7 @@ admin.site.index_title = "管理メニュー"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("favicon.ico", favicon),
+    path("", include("projects.site_urls")),
 ] + i18n_patterns(
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
@@ -22,4 +21,4 @@ urlpatterns = [
     prefix_default_language=False,
 )
 
-handler404 = "projects.views.public.not_found"
+handler404 = "portal.middleware.not_found"

@@ -1,14 +1,30 @@
-"""Flat activity tables (CSV/XLSX) through django-import-export: one activity per row.
+"""Flat activity tables (CSV/XLSX) through django-import-export: one activity per row, for
+the admin's export and the staff page's 「実績項目の一覧」.
 
 Export only. Activities are changed on the staff page, in the admin, or by uploading the 資料
 workbook with its preview; a flat-table import would bypass both the preview and the history.
+Its CSV is the portal's one CSV (``table.formats.csv_bytes``: BOM, CRLF, formulas neutralised),
+and 関係市町 is the row's own, as in every export of the 資料.
 """
 
 from django.utils import timezone
 from import_export import fields, resources
+from import_export.formats import base_formats
 
 from projects.models import Activity
-from projects.table.formats import neutralise_formula
+from projects.table.formats import CONTENT_TYPES, csv_bytes, neutralise_formula
+
+
+class CSV(base_formats.CSV):
+    """django-import-export's CSV written by the portal's one CSV writer, as bytes."""
+
+    CONTENT_TYPE = CONTENT_TYPES["csv"]
+
+    def export_data(self, dataset, **kwargs):
+        return csv_bytes([dataset.headers, *dataset])
+
+    def is_binary(self):
+        return True  # already encoded (UTF-8 with the BOM)
 
 
 class ActivityResource(resources.ModelResource):
@@ -50,7 +66,9 @@ class ActivityResource(resources.ModelResource):
         return Activity.objects.none()  # callers pass the rows the user may see
 
     def filter_export(self, queryset, **kwargs):
-        return queryset.with_hierarchy().prefetch_related("row__project__municipalities")
+        return queryset.with_hierarchy().prefetch_related(
+            "row__municipalities", "row__project__municipalities"
+        )
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
         """Text that a spreadsheet would run as a formula gets a leading ' (as in the CSV export)."""
@@ -61,7 +79,10 @@ class ActivityResource(resources.ModelResource):
         return str(activity.row.project.measure.strategy)
 
     def dehydrate_municipalities(self, activity):
-        return "、".join(m.name for m in activity.row.project.municipalities.all())
+        """The row's own 関係市町 where its cell names them, else its project's."""
+        row = activity.row
+        towns = row.municipalities if row.municipalities_text else row.project.municipalities
+        return "、".join(m.name for m in towns.all())
 
     def dehydrate_row(self, activity):
         return activity.row.order + 1

@@ -9,7 +9,7 @@ from django.urls import reverse
 from import_export.admin import ExportMixin
 from import_export.formats import base_formats
 
-from projects import permissions
+from projects import permissions, resources
 from projects.forms import ActivityAdminForm, ActivityChangelistForm
 from projects.models import Activity, ChangeSource, ProjectRow, Status
 from projects.resources import ActivityResource
@@ -36,7 +36,7 @@ def update_from_form(request, activity, form):
 class ActivityAdmin(ExportMixin, admin.ModelAdmin):
     form = ActivityAdminForm
     resource_classes = [ActivityResource]
-    formats = [base_formats.CSV, base_formats.XLSX]
+    formats = [resources.CSV, base_formats.XLSX]
     list_display = ("short_text", "status", "project", "year", "version", "updated_at")
     list_display_links = ("short_text",)
     list_editable = ("status",)

@@ -8,10 +8,9 @@ from django.urls import path
 from django.utils.html import format_html_join
 
 from projects import permissions
+from projects.downloads import overview_download
 from projects.models import FiscalYear, Measure, Municipality, Strategy
-from projects.reports.tables import overview_from_db
 from projects.table.layout import describe
-from projects.views.downloads import overview_file
 
 from . import uploads
 from .access import SecretariatWrites
@@ -68,11 +67,7 @@ class FiscalYearAdmin(SecretariatWrites, admin.ModelAdmin):
         municipality = permissions.municipality_of(request.user)
         if permissions.is_secretariat(request.user):
             municipality = Municipality.objects.filter(slug=code).first() if code else None
-        projects = None
-        if municipality is not None:
-            projects = fiscal_year.projects.for_municipality(municipality)
-        overview = overview_from_db(fiscal_year, projects=projects)
-        return overview_file(overview, fmt, f"-{municipality.slug}" if municipality else "")
+        return overview_download(fiscal_year, fmt=fmt, municipality=municipality)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         extra = {"municipalities": Municipality.objects.all(), **(extra_context or {})}

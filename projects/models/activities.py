@@ -43,9 +43,8 @@ class ActivityQuerySet(models.QuerySet):
 
     def for_municipality(self, municipality):
         """Activities of the rows that concern the municipality (``ProjectRow.concerning``)."""
-        from .table import ProjectRow
-
-        return self.filter(row__in=ProjectRow.objects.concerning(municipality))
+        rows = self.model._meta.get_field("row").related_model  # .table imports this module
+        return self.filter(row__in=rows.objects.concerning(municipality))
 
     def counted(self):
         """Each item once: a 【再掲】 line whose first listing was found (``original``) is left

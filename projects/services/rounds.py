@@ -25,11 +25,9 @@ from projects.models import (
     RoundStatus,
     RoundTown,
 )
-from projects.reports.handout import PdfUnavailable, overview_pdf
+from projects.reports.export import PdfUnavailable, export_year
 from projects.reports.rounds import progress
 from projects.reports.snapshots import year_state
-from projects.table import formats
-from projects.table.stored import overview_of
 
 SECRETARIAT_ONLY = "照会を開始・督促・締切・再開できるのは事務局だけです。"
 
@@ -144,11 +142,11 @@ def submit(*, user, round_: Round) -> int:
     return answered
 
 
-def snapshot_pdf(overview) -> bytes | None:
-    """The snapshot's PDF (the meeting handout); where the machine cannot render PDFs
-    (WeasyPrint, pango or the font missing) the snapshot keeps its xlsx only."""
+def snapshot_pdf(fiscal_year: FiscalYear) -> bytes | None:
+    """The snapshot's PDF (the meeting handout, from the one export); where the machine cannot
+    render PDFs (WeasyPrint, pango or the font missing) the snapshot keeps its xlsx only."""
     try:
-        return overview_pdf(overview)
+        return export_year(fiscal_year, fmt="pdf").content
     except PdfUnavailable as exc:
         logger.warning("round snapshot without a PDF: %s", exc)
         return None
@@ -165,15 +163,13 @@ def close_round(*, user, round_: Round) -> RoundSnapshot:
     now = timezone.now()
     round_.status, round_.closed_at, round_.closed_by = RoundStatus.CLOSED, now, user
     round_.save(update_fields=["status", "closed_at", "closed_by"])
-    state = year_state(round_.fiscal_year)
-    overview = overview_of(state)
     snapshot = RoundSnapshot.objects.create(
         round=round_,
         taken_at=now,
         taken_by=user,
-        table=state,
-        xlsx=formats.render(overview, "xlsx"),
-        pdf=snapshot_pdf(overview),
+        table=year_state(round_.fiscal_year),
+        xlsx=export_year(round_.fiscal_year, fmt="xlsx").content,  # the files anyone downloads
+        pdf=snapshot_pdf(round_.fiscal_year),
     )
     _record(round_, user, "round_closed")
     return snapshot

@@ -8,6 +8,7 @@ widths and print set-up. Every value is written as text or a number, never a for
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 from xml.etree.ElementTree import Element
@@ -21,6 +22,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.pagebreak import Break
+from openpyxl.xml.constants import ARC_CORE
+from openpyxl.xml.functions import tostring
 
 from .eras import fiscal_year_label
 from .grid import Grid, build_grid, row_heights
@@ -132,6 +135,9 @@ def write_overview(overview: Overview, destination) -> None:
     openpyxl writes the package (styles, page setup, print titles, merged ranges) around an
     empty sheet; the rows are then serialised here in one pass, which takes a fraction of the
     time openpyxl needs cell by cell for a 9,000-activity table.
+
+    The same table gives the same bytes (``stamp``): a download, ``export_overview`` and a
+    round's snapshot of an unchanged year are one file.
     """
     layout = overview.sheet_layout()
     grid = build_grid(overview)
@@ -152,8 +158,13 @@ def write_overview(overview: Overview, destination) -> None:
         zipfile.ZipFile(skeleton) as source,
         zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as target,
     ):
+        written = stamp(overview)
         for info in source.infolist():
             data = source.read(info.filename)
+            info.date_time = written.timetuple()[:6]
+            if info.filename == ARC_CORE:  # openpyxl stamps the time of saving
+                workbook.properties.modified = written
+                data = tostring(workbook.properties.to_tree())
             if info.filename == SHEET_PART:
                 assert EMPTY_SHEET_DATA in data, "openpyxl wrote an unexpected sheet layout"
                 data = data.replace(EMPTY_SHEET_DATA, sheet_data(grid, style_ids), 1)
@@ -170,6 +181,15 @@ def describe(workbook, overview: Overview) -> None:
     props.keywords = f"{LICENSE['name']}; {LICENSE['url']}"
     props.language = "ja-JP"
     workbook.custom_doc_props.append(StringProperty(name="license", value=LICENSE["url"]))
+    props.created = stamp(overview)
+
+
+def stamp(overview: Overview) -> datetime.datetime:
+    """The time the file says it was written: the day the table states (「…現在」), else the
+    start of its fiscal year, so that writing the same table twice gives the same bytes."""
+    if overview.stated_date is not None:
+        return datetime.datetime.combine(overview.stated_date, datetime.time())
+    return datetime.datetime(max(overview.fiscal_year or 0, 1980), 4, 1)
 
 
 def is_on(value) -> bool:

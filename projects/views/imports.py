@@ -8,12 +8,12 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from projects.downloads import attachment
 from projects.models import FiscalYear, ImportVersion
 from projects.reports.history import status_display
 from projects.services import undo as undo_service
 from projects.services.imports import ImportRefused
 
-from .downloads import attachment
 from .years import secretariat_only
 
 

@@ -12,10 +12,8 @@ from django.utils.translation import gettext as _
 from projects.models import Area, FiscalYear
 from projects.reports import overview as summary
 from projects.reports import public as data
-from projects.reports.handout import PdfUnavailable, overview_pdf
-from projects.reports.tables import overview_from_db
-from projects.table.formats import CONTENT_TYPES, JSON_FORMAT, OPEN_DATA_FORMATS, filename
-from projects.table.formats import render as render_export
+from projects.reports.export import PdfUnavailable, export_year, year_overview
+from projects.table.formats import JSON_FORMAT, OPEN_DATA_FORMATS, filename
 from projects.table.html import html_table
 from projects.table.licence import LICENSE
 
@@ -59,8 +57,8 @@ def opendata_file(request, year, fmt):
     base = site_url(request)
 
     def build():
-        overview = overview_from_db(published_year(year))
-        return render_export(overview, fmt, base_url=base), CONTENT_TYPES[fmt]
+        file = export_year(published_year(year), fmt=fmt, base_url=base)
+        return file.content, file.content_type
 
     return cached_response(
         request,
@@ -184,7 +182,7 @@ def distribution(base: str, fy, fmt: str) -> dict:
 def print_table(request, year):
     def build(params):
         fy = published_year(year)
-        overview = overview_from_db(fy)
+        overview = year_overview(fy)
         return {
             "title": _("%(title)s (印刷用)") % {"title": overview.title or fy.label},
             "fiscal_year": fy,
@@ -204,7 +202,8 @@ def print_pdf(request, year):
 
     def build():
         fy = published_year(year)
-        return overview_pdf(overview_from_db(fy)), CONTENT_TYPES["pdf"]
+        file = export_year(fy, fmt="pdf")
+        return file.content, file.content_type
 
     try:
         return cached_response(

@@ -1,11 +1,9 @@
 """Public pages: published fiscal years only, each read in a fixed number of queries and cached
 (``page_cache``). The calendar and its feeds are in ``calendar``, open data in ``opendata``."""
 
-from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
-from django.shortcuts import render
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -36,21 +34,6 @@ def shown_year(requested: str):
 def healthz(request):
     """A trivial view: the baseline for bench/public_pages.py and a load balancer's check."""
     return HttpResponse("ok", content_type="text/plain")
-
-
-def favicon(request):
-    """Browsers ask for /favicon.ico whatever the page says: the icon, kept for a week."""
-    response = FileResponse(
-        open(settings.BASE_DIR / "static" / "favicon.ico", "rb"), content_type="image/x-icon"
-    )
-    response["Cache-Control"] = "public, max-age=604800"
-    return response
-
-
-def not_found(request, exception=None):
-    """404 in the visitor's language, with our own message only (never Django's)."""
-    message = str(exception) if isinstance(exception, data.NotFound) else ""
-    return render(request, "404.html", {"message": message}, status=404)
 
 
 def links(fiscal_year):

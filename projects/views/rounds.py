@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from projects import permissions
+from projects.downloads import attachment
 from projects.forms import RoundForm
 from projects.models import (
     Activity,
@@ -38,7 +39,6 @@ from projects.services import rounds as round_service
 from projects.table import formats
 from projects.table.diff import diff_states
 
-from .downloads import attachment
 from .staff import forbidden, staff_only
 
 CHANGES_SHOWN = 200

@@ -21,16 +21,14 @@ from django.views.decorators.http import require_POST
 from import_export.formats import base_formats
 
 from portal.middleware import checks_its_own_text
-from projects import permissions
+from projects import permissions, resources
+from projects.downloads import attachment, overview_download
 from projects.forms import ActivityForm, NewActivityForm, StaffFilterForm
 from projects.models import Activity, Change, FiscalYear, Municipality, Project, ProjectRow
 from projects.reports.history import history_line
 from projects.reports.rounds import open_rounds_for
-from projects.reports.tables import overview_from_db
 from projects.resources import ActivityResource
 from projects.services import editing
-
-from .downloads import attachment, csv_response, overview_file
 
 NO_ROLE = (
     "実績を更新できるのは、担当の市町が設定された職員と事務局だけです。"
@@ -375,12 +373,12 @@ def export(request, kind, fmt):
     suffix = f"-{scope.municipality.slug}" if scope.municipality else ""
     if kind == "overview" and fmt in ("xlsx", "pdf"):
         projects = scope.projects() if scope.municipality else None
-        overview = overview_from_db(scope.fiscal_year, projects=projects)
-        return overview_file(overview, fmt, suffix)
+        return overview_download(
+            scope.fiscal_year, fmt=fmt, municipality=scope.municipality, projects=projects
+        )
     if kind == "activities" and fmt in ("csv", "xlsx"):
         dataset = ActivityResource().export(scope.activities().order_by("row__project__order"))
         name = f"renkei-activities-{scope.fiscal_year.year}{suffix}.{fmt}"
-        if fmt == "csv":
-            return csv_response([dataset.headers, *dataset], name)
-        return attachment(base_formats.XLSX().export_data(dataset), "xlsx", name)
+        writer = resources.CSV() if fmt == "csv" else base_formats.XLSX()  # as in the admin
+        return attachment(writer.export_data(dataset), fmt, name)
     raise Http404("この形式では出力できません。")

@@ -16,13 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from projects import permissions
+from projects.downloads import csv_response, overview_download
 from projects.models import Activity, Change, FiscalYear
 from projects.reports.history import YEAR_SWITCHES, describe
-from projects.reports.tables import AsOfRefused, overview_as_of
+from projects.reports.tables import AsOfRefused
 from projects.reports.years import compare_years, comparison_csv_rows
 from projects.services import years as year_service
-
-from .downloads import csv_response, overview_file
 
 NOT_SECRETARIAT = "年度の管理は事務局だけが行えます。"
 
@@ -270,13 +269,12 @@ def export_as_of(request, year):
         messages.error(request, "出力する時点: " + " ".join(form.errors["as_of"]))
         return redirect("projects:years")
     day = form.cleaned_data["as_of"]
+    fmt = "pdf" if request.GET.get("format") == "pdf" else "xlsx"
     try:
-        overview = overview_as_of(fiscal_year, day)
+        return overview_download(fiscal_year, fmt=fmt, as_of=day)
     except AsOfRefused as exc:
         messages.error(request, f"出力する時点: {exc}")
         return redirect("projects:years")
-    fmt = "pdf" if request.GET.get("format") == "pdf" else "xlsx"
-    return overview_file(overview, fmt, f"-as-of-{day.isoformat()}")
 
 
 # ---------------------------------------------------------------------------- public

@@ -1,4 +1,5 @@
-"""python manage.py export_overview --year N [--format xlsx|json|csv|pdf] [--as-of YYYY-MM-DD] [-o FILE]"""
+"""python manage.py export_overview --year N [--format xlsx|json|csv|pdf] [--as-of YYYY-MM-DD]
+[--base-url URL] [-o FILE]: the same file as the download buttons (``reports.export``)."""
 
 import datetime
 import sys
@@ -6,9 +7,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.models import FiscalYear
-from projects.reports.handout import PdfUnavailable, overview_pdf
-from projects.reports.tables import AsOfRefused, overview_as_of, overview_from_db
-from projects.table.formats import CONTENT_TYPES, filename, render
+from projects.reports.export import FORMATS, AsOfRefused, PdfUnavailable, export_year
 
 
 class Command(BaseCommand):
@@ -19,10 +18,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="年度 (西暦の開始年、例: 2020)")
-        parser.add_argument("--format", choices=sorted(CONTENT_TYPES), default="xlsx")
+        parser.add_argument("--format", choices=sorted(FORMATS), default="xlsx")
         parser.add_argument(
             "--as-of",
             help="この日の終わり時点の内容で出力する (例: 2022-01-31)。表題に「（令和4年1月31日現在）」を付けます",
+        )
+        parser.add_argument(
+            "--base-url",
+            default="",
+            help="json と csv の URL をこのサイトの絶対 URL にする (例: https://renkei.example.jp)",
         )
         parser.add_argument(
             "-o",
@@ -30,7 +34,7 @@ class Command(BaseCommand):
             help="出力先ファイル (- で標準出力)。省略時は renkei-overview-年度.形式",
         )
 
-    def handle(self, *args, year, format, output, as_of=None, **options):
+    def handle(self, *args, year, format, output, as_of=None, base_url="", **options):
         as_of = as_of_date(as_of) if as_of is not None else None
         try:
             fiscal_year = FiscalYear.objects.get(year=year)
@@ -38,28 +42,22 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{year} 年度のデータがありません。先に import_overview で取り込んでください。"
             ) from exc
-        if as_of is None:
-            overview = overview_from_db(fiscal_year)
-        else:
-            try:
-                overview = overview_as_of(fiscal_year, as_of)
-            except AsOfRefused as exc:
-                raise CommandError(str(exc)) from exc
         try:
-            data = overview_pdf(overview) if format == "pdf" else render(overview, format)
+            file = export_year(fiscal_year, fmt=format, as_of=as_of, base_url=base_url)
+        except AsOfRefused as exc:
+            raise CommandError(str(exc)) from exc
         except PdfUnavailable as exc:
             raise CommandError(f"PDF を作れません: {exc}") from exc
         if output == "-":
-            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.write(file.content)
             return
-        suffix = f"-as-of-{as_of.isoformat()}" if as_of else ""
-        path = output or filename(overview, format, suffix)
+        path = output or file.filename
         try:
             with open(path, "wb") as handle:
-                handle.write(data)
+                handle.write(file.content)
         except OSError as exc:
             raise CommandError(f"{path} に書き込めません: {exc.strerror}") from exc
-        self.stdout.write(f"{path} に出力しました ({len(data):,} バイト)。")
+        self.stdout.write(f"{path} に出力しました ({len(file.content):,} バイト)。")
 
 
 def as_of_date(value: str) -> datetime.date:
