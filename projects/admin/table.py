@@ -6,7 +6,8 @@ from django.contrib import admin
 from projects.forms import ActivityAdminForm, ProjectRowForm
 from projects.models import Activity, ChangeSource, Project, ProjectRow
 from projects.services import editing
-from projects.services.changes import ChangeSet, rows_before
+from projects.services.changes import ChangeSet
+from projects.services.recorded import rows_before
 
 from .access import SecretariatWrites, history_html, refuse_conflicts, scoped_to_municipality
 from .activities import update_from_form

@@ -29,6 +29,7 @@ from projects.models.history import deleted_activity_value
 from projects.reports.history import changes_since, conflict_message
 
 from . import derived, linking
+from .recorded import link_row_municipalities, project_fields, rows_before
 
 ROW_REMOVED = "この行は、画面を開いた後に取込で削除されました。実績項目は追加していません。"
 SECRETARIAT_ONLY = "この変更ができるのは事務局だけです。"
@@ -364,41 +365,3 @@ class ChangeSet:
             derived.refresh_search(project_ids=self.projects)
         for year in sorted(self.years):
             derived.refresh_originals(fiscal_year=year)
-
-
-# ---------------------------------------------------------------------------- helpers
-
-
-def project_fields(project: Project) -> dict[str, str]:
-    """The recorded fields of a project as text, to compare before and after an edit."""
-    return {
-        "number": "" if project.number is None else str(project.number),
-        "name": project.name,
-        "measure": str(project.measure) if project.measure_id else "",
-        "order": str(project.order),
-        "municipalities": "、".join(m.name for m in project.municipalities.order_by("order")),
-    }
-
-
-def rows_before(project: Project) -> dict[int, tuple[str, str]]:
-    """{row id: (事業の概要, 関係市町 as written)} of a project's rows as they are now."""
-    return {
-        pk: (summary, text)
-        for pk, summary, text in ProjectRow.objects.filter(project=project).values_list(
-            "pk", "summary", "municipalities_text"
-        )
-    }
-
-
-def link_row_municipalities(row: ProjectRow, project: Project) -> None:
-    """Link the members a row's 関係市町 names (「全市町」 is every member of the year), and keep
-    the project's the union of its rows' (rows without a cell follow the project's)."""
-    from projects.models import Area, Municipality
-
-    reading = Area.objects.members().read(row.municipalities_text, project.fiscal_year.year)
-    row.municipalities.set(Municipality.objects.filter(name__in=reading.names))
-    rows = list(project.rows.prefetch_related("municipalities"))
-    if all(r.municipalities_text for r in rows):
-        project.municipalities.set({m for r in rows for m in r.municipalities.all()})
-    else:
-        project.municipalities.add(*row.municipalities.all())
