@@ -18,7 +18,16 @@ from openpyxl.utils import get_column_letter
 
 from . import notation, text
 from .cells import RowCells
-from .columns import Columns, cell_text, cells_of, find_columns, title_and_label
+from .columns import (
+    REQUIRED_LABELS,
+    RESULTS_WORDING,
+    Columns,
+    best_header_guess,
+    cell_text,
+    cells_of,
+    find_columns,
+    title_and_label,
+)
 from .edition import Mark, read_layout
 from .eras import parse_fiscal_year, stated_date
 from .files import (
@@ -51,6 +60,12 @@ POLICY_RE = re.compile(r"^\s*[(（][0-9０-９]+[)）]")
 ProgressCallback = Callable[[int, int], None]
 
 
+def strategy_number(text: str) -> int | None:
+    """The number a strategy's text starts with (half- or full-width digits), if any."""
+    digits = STRATEGY_RE.match(text or "").group(1)
+    return int(unicodedata.normalize("NFKC", digits)) if digits else None
+
+
 def read_overview(
     path_or_file,
     *,
@@ -76,6 +91,7 @@ def read_overview(
         workbook = openpyxl.load_workbook(path_or_file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise unreadable(exc, name) from exc
+    scanned = []
     try:
         for sheet in workbook.worksheets:
             rows = list(sheet.iter_rows(values_only=True))
@@ -89,19 +105,49 @@ def read_overview(
                     sheet.title, reader.rows, columns, reader.marks, setup, overview
                 )
                 return overview
+            scanned.append((sheet.title, rows[:HEADER_SCAN_ROWS]))
     except WorkbookError:
         raise
     except Exception as exc:  # a damaged part shows only when it is read
         raise unreadable(exc, name) from exc
     finally:
         workbook.close()
-    raise WorkbookError(
-        [
-            Problem(
-                "表の見出し行 (取組・事業名・事業の概要・事業の実績) が見つかりません。",
-                code="no_header",
-            )
-        ]
+    raise WorkbookError([no_header(scanned)])
+
+
+def no_header(scanned: list[tuple[str, list[tuple]]]) -> Problem:
+    """Why no sheet has the table's header: every sheet empty, no label anywhere, or the row
+    that comes closest with the labels it has and those it lacks."""
+    filled = [
+        (title, rows)
+        for title, rows in scanned
+        if any(v not in (None, "") and cell_text(v).strip() for row in rows for v in row)
+    ]
+    if not filled:
+        return Problem(
+            "ブックのシートがすべて空です。資料の表 (取組・事業名・事業の概要・事業の実績の"
+            "見出し行と、その下の事業) があるブックを選んでください。",
+            code="empty_workbook",
+        )
+    guesses = [(title, *best_header_guess(rows)) for title, rows in filled]
+    title, row, found = max(guesses, key=lambda guess: len(guess[2]))
+    wanted = "「" + "」「".join(REQUIRED_LABELS.values()) + "」"
+    if not found:
+        sheets = "「" + "」「".join(t for t, _ in filled) + "」"
+        return Problem(
+            f"表の見出し行が見つかりません。シート{sheets}の最初の {HEADER_SCAN_ROWS} 行に"
+            f"見出し{wanted}のどれもありません。資料の表があるブックか確かめてください。",
+            code="no_header",
+        )
+    present = "「" + "」「".join(REQUIRED_LABELS[r] for r in REQUIRED_LABELS if r in found) + "」"
+    missing = [r for r in REQUIRED_LABELS if r not in found]
+    absent = "「" + "」「".join(REQUIRED_LABELS[r] for r in missing) + "」"
+    hint = f" (実績の列は {RESULTS_WORDING} のどれかを含む見出し)" if "results" in missing else ""
+    return Problem(
+        f"表の見出し行が見つかりません。{row + 1} 行目に見出し{present}はありますが、"
+        f"{absent}がありません{hint}。見出し行に{wanted}の列をそろえてください。",
+        title,
+        code="no_header",
     )
 
 
@@ -202,6 +248,8 @@ class TableReader(RowCells):
         ov.has_municipality_column = cols.municipalities is not None
         self.legend_problems(ov.results_header, cols.header_row + 1)
         if not ov.legend:
+            self.legend_elsewhere()
+        if not ov.legend:
             self.problem(
                 "warning",
                 "実績欄の見出しに凡例 (●は実施済み…) がありません。既定の凡例で読みます。",
@@ -209,6 +257,20 @@ class TableReader(RowCells):
                 row=cols.header_row + 1,
                 code="no_legend",
             )
+
+    def legend_elsewhere(self):
+        """A legend in another cell of the header row or in a row above it (a note beside
+        the title, a merged cell over the header): read, and the header left as written."""
+        header_row = self.cols.header_row
+        for index in (header_row, *range(header_row - 1, -1, -1)):
+            for col, value in enumerate(self.rows[index]):
+                if col == self.cols.results or not isinstance(value, str):
+                    continue
+                if legend := notation.parse_legend(value):
+                    self.overview.legend = legend
+                    for message in notation.legend_problems(value):
+                        self.problem("error", message, col=col, row=index + 1, code="legend")
+                    return
 
     def legend_problems(self, legend_text: str, excel_row: int):
         for message in notation.legend_problems(legend_text):
@@ -233,17 +295,13 @@ class TableReader(RowCells):
         filled = {c: t for c, t in texts.items() if t}
         if not filled:
             return
-        if (
-            self.strategy is None
-            and set(filled) == {cols.results}
-            and self.read_legend_row(filled, excel_row)
-        ):
+        if self.strategy is None and self.read_legend_row(values, excel_row):
             return
         strategy_text = texts[cols.strategy]
         measure_text = texts.get(cols.measure, "") if cols.measure is not None else ""
         rest = {t for c, t in filled.items() if c not in (cols.strategy, cols.measure)}
         if strategy_text and not measure_text and rest <= {strategy_text}:
-            if STRATEGY_RE.match(strategy_text).group(1):
+            if self.is_heading_row(strategy_text, excel_row):
                 self.enter_strategy(strategy_text, excel_row)
                 self.marks.append(Mark(excel_row, "heading", self.strategy))
             else:
@@ -260,14 +318,35 @@ class TableReader(RowCells):
             self.enter_measure(measure_text, excel_row)
         self.enter_row(values, texts, excel_row)
 
-    def read_legend_row(self, filled, excel_row: int) -> bool:
-        """A legend printed on its own row under the header, e.g. 「(●は実施済み、…)」."""
-        text = filled[self.cols.results]
+    def is_heading_row(self, text: str, excel_row: int) -> bool:
+        """Whether a row holding only a numbered strategy (「１　取組名」) is the strategy's own
+        heading row rather than a band: a band is followed by rows that name the strategy
+        again (with the same number, in any width or spacing); a heading row is not."""
+        digits = strategy_number(text)
+        if digits is None:
+            return False
+        cols = self.cols
+        for values in self.rows[excel_row : excel_row + HEADER_SCAN_ROWS]:
+            values = tuple(values) + (None,) * (cols.span() - len(values))
+            if not any(self.value(values, c) for c in range(cols.span())):
+                continue
+            following = self.value(values, cols.strategy)
+            return not following or strategy_number(following) != digits
+        return True
+
+    def read_legend_row(self, values, excel_row: int) -> bool:
+        """A legend printed on its own row under the header, e.g. 「(●は実施済み、…)」, in the
+        results column or across the table from another column."""
+        filled = [(c, cell_text(v).strip()) for c, v in enumerate(values) if cell_text(v).strip()]
+        if len(filled) != 1:
+            return False
+        col, text = filled[0]
         legend = notation.parse_legend(text)
         if not legend:
             return False
         ov = self.overview
-        ov.results_header = f"{ov.results_header}\n{text}" if ov.results_header else text
+        if col == self.cols.results:
+            ov.results_header = f"{ov.results_header}\n{text}" if ov.results_header else text
         ov.legend = legend
         ov.warnings = [w for w in ov.warnings if w.code != "no_legend"]
         self.legend_problems(text, excel_row)
@@ -277,12 +356,10 @@ class TableReader(RowCells):
     def enter_strategy(self, heading: str, excel_row: int):
         if not heading or (self.strategy and heading == self.strategy.heading):
             return
-        digits, title = STRATEGY_RE.match(heading).groups()
-        number = (
-            int(unicodedata.normalize("NFKC", digits))
-            if digits
-            else len(self.overview.strategies) + 1
-        )
+        title = STRATEGY_RE.match(heading).group(2)
+        number = strategy_number(heading)
+        if number is None:
+            number = strategy_number(self.pending_band) or len(self.overview.strategies) + 1
         title = title.strip() or heading
         self.strategy = StrategyData(number, title, heading, self.pending_band, excel_row=excel_row)
         if any(s.number == number for s in self.overview.strategies):

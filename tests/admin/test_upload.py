@@ -277,7 +277,8 @@ def test_a_workbook_without_the_table_is_refused(users, r2):
         UPLOAD, {"file": as_upload(buffer.getvalue(), "memo.xlsx")}
     )
     assert problems(response) == [
-        "表の見出し行 (取組・事業名・事業の概要・事業の実績) が見つかりません。"
+        "表の見出し行が見つかりません。シート「Sheet」の最初の 40 行に見出し「取組」「事業名」"
+        "「事業の概要」「事業の実績」のどれもありません。資料の表があるブックか確かめてください。"
     ]
 
 

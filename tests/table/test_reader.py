@@ -179,7 +179,8 @@ def test_no_header_is_refused(tmp_path):
     with pytest.raises(WorkbookError) as info:
         read(tmp_path / "h.xlsx")
     assert messages(info.value.problems) == [
-        "表の見出し行 (取組・事業名・事業の概要・事業の実績) が見つかりません。"
+        "表の見出し行が見つかりません。シート「Sheet」の最初の 40 行に見出し「取組」「事業名」"
+        "「事業の概要」「事業の実績」のどれもありません。資料の表があるブックか確かめてください。"
     ]
 
 
