@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from projects.models import Activity, Area, FiscalYear, ProjectRow, Status
 from projects.reports.history import changes_since, conflict_message
 from projects.table import notation, text
+from projects.table.files import empty_file, too_large
 
 
 def validate_cell_text(value) -> None:
@@ -275,7 +276,13 @@ class ProjectRowForm(forms.ModelForm):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="資料の Excel ブック (.xlsx)")
+    file = forms.FileField(
+        label="資料の Excel ブック (.xlsx)",
+        error_messages={
+            "empty": empty_file(),
+            "required": "資料の Excel ブック (.xlsx) を選んでください。",
+        },
+    )
     year = forms.IntegerField(
         label="年度 (西暦の開始年)",
         required=False,
@@ -288,11 +295,7 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         limit = settings.OVERVIEW_MAX_UPLOAD_BYTES
         if upload.size > limit:
-            raise ValidationError(
-                "ファイルが大きすぎます (%(size)s バイト、上限 %(limit)s バイト)。",
-                code="too_large",
-                params={"size": f"{upload.size:,}", "limit": f"{limit:,}"},
-            )
+            raise ValidationError(too_large(upload.size, limit), code="too_large")
         return upload
 
 

@@ -38,6 +38,7 @@ from projects.services.imports import (
     read_workbook,
 )
 from projects.table.files import WorkbookError
+from projects.table.files import too_large as file_too_large
 from projects.templatetags.dates import long_date
 
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields
@@ -45,8 +46,7 @@ NOT_ALLOWED = "資料をアップロードできるのは、担当の市町が�
 
 
 def too_large(size: int) -> str:
-    limit = settings.OVERVIEW_MAX_UPLOAD_BYTES
-    return f"ファイルが大きすぎます ({size:,} バイト、上限 {limit:,} バイト)。"
+    return file_too_large(size, settings.OVERVIEW_MAX_UPLOAD_BYTES)
 
 
 class SizeCap(FileUploadHandler):
@@ -310,7 +310,6 @@ class UploadViews:
                 status=400,
                 form=form,
                 problems=with_form_hints(exc.result.errors),
-                warnings=exc.result.warnings,
             )
         PendingUpload.remove_expired()
         pending.save()

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from projects.feeds import MunicipalityStatusFeed, ProjectStatusFeed, StatusChangesFeed
-from projects.models import Activity, Change, Municipality, SitePage, SitePageKind, Status
+from projects.models import Activity, Area, Change, Municipality, SitePage, SitePageKind, Status
 from projects.reports import calendar as schedule
 from projects.reports import overview, search
 from projects.reports import public as data
@@ -89,8 +89,24 @@ def home(request):
             "today": today,
         }
 
-    return render_public(
-        request, "projects/home.html", build, params=("year",), key=(today,), section="home"
+    try:
+        return render_public(
+            request, "projects/home.html", build, params=("year",), key=(today,), section="home"
+        )
+    except data.NotPublished:
+        if request.GET.get("year"):
+            raise
+        return welcome(request)
+
+
+def welcome(request):
+    """The home page of a site with no published year yet: what citizens will find here, and
+    for the secretariat the steps from an empty site to a published year (200, not a 404)."""
+    area = Area.objects.current()
+    return render(
+        request,
+        "projects/welcome.html",
+        {"area": area, "has_area": area is not None, "section": "home"},
     )
 
 
