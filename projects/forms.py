@@ -309,6 +309,19 @@ class MunicipalityFilterForm(forms.Form):
         ]
 
 
+RESULTS_WORDINGS = ("実績見込み", "実績", "実施状況", "取組状況", "進捗状況")
+
+
+def round_title(fiscal_year) -> str:
+    """The round's default title in the edition's own words: 「令和3年度実績照会」 for an
+    edition titled 実績, 「令和2年度実績見込み照会」 for one titled 実績見込み."""
+    for wording in (fiscal_year.title or "", (fiscal_year.results_header or "").split("\n")[0]):
+        word = next((w for w in RESULTS_WORDINGS if w in wording), None)
+        if word:
+            return f"{fiscal_year.label}{word}照会"
+    return f"{fiscal_year.label}実績照会"
+
+
 class RoundForm(forms.Form):
     """The secretariat's new reporting round (照会)."""
 
@@ -343,7 +356,7 @@ class RoundForm(forms.Form):
             self.initial.setdefault("municipalities", list(municipalities))
             if years:
                 self.initial.setdefault("fiscal_year", years[0].pk)
-                self.initial.setdefault("title", f"{years[0].label}実績見込み照会")
+                self.initial.setdefault("title", round_title(years[0]))
 
 
 class StaffFilterForm(MunicipalityFilterForm):

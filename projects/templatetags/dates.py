@@ -8,6 +8,7 @@ from django import template
 from django.utils import timezone
 
 from projects.table.eras import wareki as era_date
+from projects.table.eras import wareki_long
 
 register = template.Library()
 
@@ -30,7 +31,7 @@ def long_date(value, *, time: bool = True) -> str:
     day, clock = as_date(value)
     if day is None:
         return "" if value in (None, "") else str(value)
-    text = f"{era_date(day)} ({day.isoformat()})"
+    text = wareki_long(day)
     return f"{text} {clock}" if clock and time else text
 
 
