@@ -49,8 +49,13 @@ def test_roll_over_publish_and_look_back(page, published_r2):
     assert response.status == 404
 
     page.goto(page.base_url + "/years/")
+    page.get_by_role("link", name="令和3年度を公開する…").click()
+    expect(page.locator("main")).to_contain_text("令和3年度を公開します (29 事業・79 実績項目)。")
+    page.get_by_label("現在の年度は令和2年度のまま", exact=False).check()
     page.get_by_role("button", name="令和3年度を公開する").click()
-    expect(page.locator(".messages")).to_have_text("令和3年度を公開しました。")
+    expect(page.locator(".messages")).to_have_text(
+        "令和3年度を公開しました。市民のトップページは令和2年度を表示します。"
+    )
     expect(page.locator("#year-2021")).to_contain_text("公開中")
 
     page.goto(f"{page.base_url}/projects/{r3_project.pk}/")
