@@ -1,6 +1,8 @@
 """Public pages: published fiscal years only, each read in a fixed number of queries and cached
 (``page_cache``). The calendar and its feeds are in ``calendar``, open data in ``opendata``."""
 
+import re
+
 from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.paginator import Paginator
@@ -19,6 +21,7 @@ from projects.reports import calendar as schedule
 from projects.reports import overview, search
 from projects.reports import public as data
 from projects.sitemaps import SITEMAPS
+from projects.table import search as table_search
 
 from .page_cache import cached_response, render_public
 
@@ -87,6 +90,7 @@ def home(request):
             "municipalities": municipalities,
             "statuses": data.status_totals(fy, {}),
             "today": today,
+            "search_example": search_example(measures, municipalities),
         }
 
     try:
@@ -97,6 +101,28 @@ def home(request):
         if request.GET.get("year"):
             raise
         return welcome(request)
+
+
+KANJI = re.compile(r"[\u4e00-\u9fff]")
+
+
+def search_example(measures, municipalities) -> str:
+    """The search box's example from the year's own data: the reading of a word of a measure's
+    title (reading search) and the first member's name without 市・町; "" when there is none."""
+    reading = ""
+    for measure in measures:
+        for word in table_search.words(measure.title):
+            text = measure.title[word.start : word.end]
+            if word.content and len(text) >= 2 and KANJI.search(text) and word.reading:
+                reading = word.reading
+                break
+        if reading:
+            break
+    town = municipalities[0].name if municipalities else ""
+    if len(town) > 2 and town[-1] in "市町村":
+        town = town[:-1]
+    example = " ".join(part for part in (reading, town) if part)
+    return _("例: %(example)s") % {"example": example} if example else ""
 
 
 def welcome(request):
