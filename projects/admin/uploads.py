@@ -201,6 +201,20 @@ def summary(result) -> list[dict]:
     return lines
 
 
+def summary_lines(result) -> list[str]:
+    """The summary as lines, in the preview's words (the confirmation's message)."""
+    lines = []
+    for line in summary(result):
+        parts = []
+        for part in line["parts"]:
+            text = f"{part['level']} {part['count']}"
+            if part.get("moved"):
+                text += f" (うち順序だけの変更 {part['moved']} 件)"
+            parts.append(text)
+        lines.append(f"{line['verb']}: " + "、".join(parts))
+    return lines or ["変更はありません (データベースの内容はファイルと同じです)。"]
+
+
 def remember(pending: PendingUpload, result, *, conflicts=()) -> str:
     """Keep what this page was computed from, and the conflicts it asks about; the token ties
     a confirmation to the page."""
@@ -396,7 +410,7 @@ class UploadViews:
                     request, pending, status=409, notice=SINCE_PREVIEW, conflict=exc.result
                 )
             return self.show(request, pending, status=409, notice=PLAN_CHANGED)
-        message = "取り込みました。" + " ".join(result.summary_lines())
+        message = "取り込みました。" + " ".join(summary_lines(result))
         if keep:
             message += f" 今の内容のままにした実績項目: {len(keep)} 件。"
         messages.success(request, message)

@@ -96,3 +96,13 @@ def test_year_level_changes_name_their_field(users, r2, r2_path):
     assert [r for r in others if "資料の時点" in r] == [
         "| 年度 |  | 資料の時点 | (なし) | 令和4年1月31日 (2022-01-31)"
     ]
+
+
+def test_the_confirmation_message_counts_as_the_preview(users, r2, r2_path):
+    client = client_for(users["jimukyoku"])
+    upload = io.BytesIO(edited_r2(r2_path))
+    upload.name = "r02.xlsx"
+    location = client.post(UPLOAD, {"file": upload})["Location"]
+    token = re.search(r'name="token" value="(\w+)"', client.get(location).content.decode())[1]
+    done = client.post(location, {"confirm": "確定して取り込む", "token": token}, follow=True)
+    assert "取り込みました。更新: 実績項目 3 (うち順序だけの変更 2 件)" in done.content.decode()
