@@ -98,9 +98,10 @@ def read_overview(
             columns = find_columns(rows[:HEADER_SCAN_ROWS])
             if columns is not None:
                 members = Members(tuple(municipalities), tuple(all_words), dict(retired or {}))
-                reader = TableReader(sheet.title, rows, columns, year, progress, members)
-                overview = reader.read()
                 setup = read_setup(path_or_file, sheet.title)
+                reader = TableReader(sheet.title, rows, columns, year, progress, members)
+                reader.across = {(r1, c1) for r1, c1, r2, c2 in setup.merges if c2 > c1}
+                overview = reader.read()
                 overview.layout = read_layout(
                     sheet.title, reader.rows, columns, reader.marks, setup, overview
                 )
@@ -173,6 +174,7 @@ class TableReader(RowCells):
         self.project: ProjectData | None = None
         self.policy_field = ""
         self.pending_band = ""
+        self.across: set[tuple[int, int]] = set()  # (row, col) of cells merged across columns
         self.rows = self.checked(rows)
 
     def problem(
@@ -300,7 +302,9 @@ class TableReader(RowCells):
         strategy_text = texts[cols.strategy]
         measure_text = texts.get(cols.measure, "") if cols.measure is not None else ""
         rest = {t for c, t in filled.items() if c not in (cols.strategy, cols.measure)}
-        if strategy_text and not measure_text and rest <= {strategy_text}:
+        if not strategy_text and strategy_number(self.pending_band) is not None:
+            strategy_text = self.pending_band  # a numbered band names the strategy below it
+        elif strategy_text and not measure_text and rest <= {strategy_text}:
             if self.is_heading_row(strategy_text, excel_row):
                 self.enter_strategy(strategy_text, excel_row)
                 self.marks.append(Mark(excel_row, "heading", self.strategy))
@@ -313,18 +317,19 @@ class TableReader(RowCells):
             self.policy_field, self.measure, self.project = measure_text, None, None
             self.marks.append(Mark(excel_row, "policy", self.strategy, policy=measure_text))
             return
-        self.enter_strategy(texts[cols.strategy], excel_row)
+        self.enter_strategy(strategy_text, excel_row)
         if measure_text:
             self.enter_measure(measure_text, excel_row)
         self.enter_row(values, texts, excel_row)
 
     def is_heading_row(self, text: str, excel_row: int) -> bool:
         """Whether a row holding only a numbered strategy (「１　取組名」) is the strategy's own
-        heading row rather than a band: a band is followed by rows that name the strategy
-        again (with the same number, in any width or spacing); a heading row is not."""
+        heading row rather than a band: a band is merged across the table or followed by rows
+        that name the strategy again (with the same number, in any width or spacing); a
+        heading row is neither."""
         digits = strategy_number(text)
-        if digits is None:
-            return False
+        if digits is None or (excel_row, self.cols.strategy + 1) in self.across:
+            return False  # no number, or merged across the table: a band
         cols = self.cols
         for values in self.rows[excel_row : excel_row + HEADER_SCAN_ROWS]:
             values = tuple(values) + (None,) * (cols.span() - len(values))

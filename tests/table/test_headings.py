@@ -180,3 +180,33 @@ def test_a_workbook_without_any_label_and_an_empty_one_are_told_apart(tmp_path):
         "ブックのシートがすべて空です。資料の表 (取組・事業名・事業の概要・事業の実績の見出し行と、"
         "その下の事業) があるブックを選んでください。"
     ]
+
+
+def test_a_numbered_band_merged_across_with_the_strategy_cells_left_empty(tmp_path):
+    """「１　取組名」 merged across the table, the strategy's own cells empty below it (the
+    strategy written only in its band): still a band, and exported as it stood."""
+    source = build(
+        tmp_path / "b.xlsx",
+        Sheet(small_rows(), band_format="{wide}\u3000{title}", band_merged=True),
+    )
+    workbook = openpyxl.load_workbook(source)
+    ws = workbook.active
+    for row in range(3, ws.max_row + 1):
+        value = ws.cell(row, 1).value
+        if isinstance(value, str) and value[0] in "13" and ws.cell(row, 2).value:
+            ws.cell(row, 1).value = None
+    workbook.save(source)
+    overview = read(source)
+    assert [str(p) for p in overview.errors] == []
+    assert overview.layout.heading_rows is False and overview.layout.band == [1, 6]
+    assert [s.number for s in overview.strategies] == [1, 3]
+    assert overview.layout.spans["strategy"] == "none"
+    out = exported(overview, tmp_path)
+    assert differences(source, out) == []
+    written = table_sheet(out)
+    assert [written.cell(r, 1).value for r in range(3, written.max_row + 1)] == [
+        "１\u3000圏域全体の経済成長のけん引",
+        *[None] * 4,
+        "３\u3000圏域全体の生活関連機能サービスの向上",
+        *[None] * 5,
+    ]
