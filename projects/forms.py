@@ -326,7 +326,12 @@ class RoundForm(forms.Form):
     """The secretariat's new reporting round (照会)."""
 
     fiscal_year = forms.ModelChoiceField(label="年度", queryset=None, empty_label=None)
-    title = forms.CharField(label="件名", max_length=200, help_text="例: 令和2年度実績見込み照会")
+    title = forms.CharField(
+        label="件名",
+        max_length=200,
+        required=False,
+        help_text="例: 令和2年度実績見込み照会。空欄なら、選んだ年度の資料の言葉で付けます。",
+    )
     deadline = forms.DateField(
         label="締切日",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -357,6 +362,17 @@ class RoundForm(forms.Form):
             if years:
                 self.initial.setdefault("fiscal_year", years[0].pk)
                 self.initial.setdefault("title", round_title(years[0]))
+        self.defaults = {round_title(fy) for fy in years}
+
+    def clean(self):
+        """A title left empty, or left at another year's default, is the chosen year's."""
+        data = super().clean()
+        year, title = data.get("fiscal_year"), (data.get("title") or "").strip()
+        if year is not None and (
+            not title or (title in self.defaults and title != round_title(year))
+        ):
+            data["title"] = round_title(year)
+        return data
 
 
 class StaffFilterForm(MunicipalityFilterForm):

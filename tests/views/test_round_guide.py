@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from projects.models import FiscalYear, RoundMail
+from projects.models import FiscalYear, Municipality, Round, RoundMail
 from projects.services import rounds
 from tests.support.html import page_text
 from tests.support.rounds import open_r2_round
@@ -122,3 +122,20 @@ def test_one_date_style_and_the_mail_set_up_on_the_round_page(users, round_, set
     assert f"https://portal.example.jp/staff/rounds/{round_.pk}/" in configured
     assert "のままです" not in configured
     assert timezone.localdate() <= deadline
+
+
+def test_a_title_left_at_another_years_default_follows_the_chosen_year(users, r2):
+    client = client_for(users["jimukyoku"])
+    client.post("/years/2020/rollover/", {})
+    r3 = FiscalYear.objects.get(year=2021)
+    FiscalYear.objects.filter(pk=r3.pk).update(title="令和3年度連携事業概要及び実績")
+    form = client.get("/staff/rounds/new/").content.decode()
+    assert 'value="令和3年度実績照会"' in form  # the newest year first
+    deadline = (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
+    base = {"deadline": deadline, "municipalities": [m.pk for m in Municipality.objects.all()]}
+    client.post("/staff/rounds/new/", {**base, "fiscal_year": r2.pk, "title": "令和3年度実績照会"})
+    client.post("/staff/rounds/new/", {**base, "fiscal_year": r3.pk, "title": ""})
+    assert sorted(Round.objects.values_list("title", flat=True)) == [
+        "令和2年度実績見込み照会",
+        "令和3年度実績照会",
+    ]
