@@ -131,3 +131,17 @@ def test_a_site_without_a_published_year_welcomes(client, users, r2):
 def test_a_workbook_built_with_openpyxl_is_not_taken_for_text(tmp_path):
     openpyxl.Workbook().save(tmp_path / "w.xlsx")
     assert looks_like_text(first_bytes(tmp_path / "w.xlsx", 512)) is False
+
+
+def test_an_empty_site_starts_the_secretariat_at_setup_area(client, django_user_model):
+    Municipality.objects.all().delete()
+    Area.objects.all().delete()
+    assert client.get("/").status_code == 200
+    staff = django_user_model.objects.create_user("office", is_staff=True)
+    client.force_login(staff)
+    html = client.get("/").content.decode()
+    assert (
+        "圏域と構成市町を設定します: <code>python manage.py setup_area 圏域の設定.toml</code>"
+        in html
+    )
+    assert 'href="/admin/projects/fiscalyear/upload/"' in html
