@@ -79,7 +79,33 @@ def test_roll_over_publish_and_look_back(page, published_r2):
 def test_years_pages_fit_a_phone(page, published_r2):
     log_in(page)
     page.set_viewport_size({"width": 375, "height": 800})
-    for path in ("/years/", "/years/2020/rollover/", "/years/compare/"):
+    for path in ("/years/", "/years/2020/rollover/", "/years/compare/", "/years/2020/publish/"):
         page.goto(page.base_url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, path
+
+
+def test_a_site_without_a_published_year_welcomes_on_a_phone_without_axe_violations(
+    page, published_r2
+):
+    from tests.views.test_public_browser import AXE, axe_violations
+
+    FiscalYear.objects.update(published=False, is_current=False)
+    from projects.cache import bump
+
+    bump()  # the update above sends no signal
+    page.set_viewport_size({"width": 375, "height": 800})
+    found = {}
+    for path in ("/", "/en/"):
+        response = page.goto(page.base_url + path)
+        assert response.status == 200, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+        if AXE.exists() and (violations := axe_violations(page)):
+            found[path] = violations
+    assert "このポータルは公開の準備中です。" in page.goto(page.base_url + "/").text()
+    log_in(page)
+    page.goto(page.base_url + "/")
+    assert "事務局の方へ: 公開までの手順" in page.locator("main").inner_text()
+    if AXE.exists() and (violations := axe_violations(page)):
+        found["/ (secretariat)"] = violations
+    assert found == {}
