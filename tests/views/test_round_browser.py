@@ -200,6 +200,7 @@ def test_the_round_pages_fit_a_phone_work_without_scripts_and_pass_axe(
             round_.get_absolute_url(),
             round_.get_absolute_url() + "?municipality=ube",
             f"/staff/rounds/{round_.pk}/close/",
+            f"/staff/rounds/{round_.pk}/remind/",
             "/staff/rounds/new/",
             "/staff/",
             f"/years/{live_r2.year}/imports/",
@@ -208,6 +209,10 @@ def test_the_round_pages_fit_a_phone_work_without_scripts_and_pass_axe(
             secretariat.goto(live_server.url + url)
             if violations := axe_violations(secretariat):
                 found[url] = violations
+        secretariat.set_viewport_size({"width": 375, "height": 740})
+        for url in (round_.get_absolute_url(), f"/staff/rounds/{round_.pk}/remind/"):
+            secretariat.goto(live_server.url + url)
+            assert secretariat.evaluate("document.documentElement.scrollWidth") <= 375, url
         assert found == {}
     finally:
         secretariat.context.close()
