@@ -80,7 +80,8 @@ def test_unpublishing_and_municipalities_bump_the_cache(
         FiscalYear.objects.filter(pk=site.pk).update(published=False)  # no signal …
         public_cache.bump_on_commit()  # … so the writer bumps, as bulk writers must
     assert client.get("/opendata/2020.json").status_code == 404
-    assert client.get("/").status_code == 404
+    assert client.get("/?year=2020").status_code == 404
+    assert "このポータルは公開の準備中です。" in client.get("/").content.decode()
 
 
 @pytest.mark.django_db
