@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from projects.models import Activity, Area, FiscalYear, ProjectRow, Status
 from projects.reports.history import changes_since, conflict_message
 from projects.table import notation, text
+from projects.table.files import empty_file, too_large
 
 
 def validate_cell_text(value) -> None:
@@ -275,7 +276,13 @@ class ProjectRowForm(forms.ModelForm):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="資料の Excel ブック (.xlsx)")
+    file = forms.FileField(
+        label="資料の Excel ブック (.xlsx)",
+        error_messages={
+            "empty": empty_file(),
+            "required": "資料の Excel ブック (.xlsx) を選んでください。",
+        },
+    )
     year = forms.IntegerField(
         label="年度 (西暦の開始年)",
         required=False,
@@ -288,11 +295,7 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         limit = settings.OVERVIEW_MAX_UPLOAD_BYTES
         if upload.size > limit:
-            raise ValidationError(
-                "ファイルが大きすぎます (%(size)s バイト、上限 %(limit)s バイト)。",
-                code="too_large",
-                params={"size": f"{upload.size:,}", "limit": f"{limit:,}"},
-            )
+            raise ValidationError(too_large(upload.size, limit), code="too_large")
         return upload
 
 
@@ -306,11 +309,29 @@ class MunicipalityFilterForm(forms.Form):
         ]
 
 
+RESULTS_WORDINGS = ("実績見込み", "実績", "実施状況", "取組状況", "進捗状況")
+
+
+def round_title(fiscal_year) -> str:
+    """The round's default title in the edition's own words: 「令和3年度実績照会」 for an
+    edition titled 実績, 「令和2年度実績見込み照会」 for one titled 実績見込み."""
+    for wording in (fiscal_year.title or "", (fiscal_year.results_header or "").split("\n")[0]):
+        word = next((w for w in RESULTS_WORDINGS if w in wording), None)
+        if word:
+            return f"{fiscal_year.label}{word}照会"
+    return f"{fiscal_year.label}実績照会"
+
+
 class RoundForm(forms.Form):
     """The secretariat's new reporting round (照会)."""
 
     fiscal_year = forms.ModelChoiceField(label="年度", queryset=None, empty_label=None)
-    title = forms.CharField(label="件名", max_length=200, help_text="例: 令和2年度実績見込み照会")
+    title = forms.CharField(
+        label="件名",
+        max_length=200,
+        required=False,
+        help_text="例: 令和2年度実績見込み照会。空欄なら、選んだ年度の資料の言葉で付けます。",
+    )
     deadline = forms.DateField(
         label="締切日",
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -340,7 +361,18 @@ class RoundForm(forms.Form):
             self.initial.setdefault("municipalities", list(municipalities))
             if years:
                 self.initial.setdefault("fiscal_year", years[0].pk)
-                self.initial.setdefault("title", f"{years[0].label}実績見込み照会")
+                self.initial.setdefault("title", round_title(years[0]))
+        self.defaults = {round_title(fy) for fy in years}
+
+    def clean(self):
+        """A title left empty, or left at another year's default, is the chosen year's."""
+        data = super().clean()
+        year, title = data.get("fiscal_year"), (data.get("title") or "").strip()
+        if year is not None and (
+            not title or (title in self.defaults and title != round_title(year))
+        ):
+            data["title"] = round_title(year)
+        return data
 
 
 class StaffFilterForm(MunicipalityFilterForm):

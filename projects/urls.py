@@ -4,7 +4,7 @@ comparison of two years), and the reporting rounds (照会) under /staff/rounds/
 
 from django.urls import path
 
-from .views import calendar, imports, opendata, public, rounds, staff, years
+from .views import calendar, imports, opendata, public, reminders, rounds, staff, years
 
 app_name = "projects"
 
@@ -52,7 +52,7 @@ round_patterns = [
     path("staff/rounds/<int:pk>/", rounds.round_detail, name="round"),
     path("staff/rounds/<int:pk>/answer/", rounds.answer, name="round_answer"),
     path("staff/rounds/<int:pk>/submit/", rounds.submit, name="round_submit"),
-    path("staff/rounds/<int:pk>/remind/", rounds.remind, name="round_remind"),
+    path("staff/rounds/<int:pk>/remind/", reminders.remind, name="round_remind"),
     path("staff/rounds/<int:pk>/close/", rounds.close, name="round_close"),
     path("staff/rounds/<int:pk>/reopen/", rounds.reopen, name="round_reopen"),
     path(

@@ -28,23 +28,23 @@ from portal.middleware import reads_its_own_body, refused_field
 from projects import permissions
 from projects.forms import UploadForm
 from projects.models import FiscalYear, PendingUpload
-from projects.reports.history import status_display
 from projects.services.imports import (
-    LEVEL_NAMES,
     ImportConflict,
     ImportRefused,
     import_overview,
     read_workbook,
 )
 from projects.table.files import WorkbookError
+from projects.table.files import too_large as file_too_large
+
+from .previews import diff_rows, other_rows, summary, summary_lines
 
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields
 NOT_ALLOWED = "資料をアップロードできるのは、担当の市町が設定された職員と事務局だけです。"
 
 
 def too_large(size: int) -> str:
-    limit = settings.OVERVIEW_MAX_UPLOAD_BYTES
-    return f"ファイルが大きすぎます ({size:,} バイト、上限 {limit:,} バイト)。"
+    return file_too_large(size, settings.OVERVIEW_MAX_UPLOAD_BYTES)
 
 
 class SizeCap(FileUploadHandler):
@@ -103,31 +103,6 @@ def overview_of(pending: PendingUpload):
 def dry_run(pending: PendingUpload, user):
     overview = overview_of(pending)
     return overview, import_overview(overview, dry_run=True, user=user, filename=pending.filename)
-
-
-def diff_rows(result):
-    return [
-        {
-            "diff": d,
-            "old_status": status_display(d.old_status),
-            "new_status": status_display(d.new_status),
-            "status_changed": d.old_status != d.new_status,
-            "text_changed": d.old_text != d.new_text,
-        }
-        for d in result.activity_changes
-    ]
-
-
-def other_rows(result):
-    """Every difference the activity table does not show: the year, strategies, measures,
-    projects, rows (事業の概要, 関係市町), and activities added, removed or reordered, and the
-    changes of their marker or detail lines alone."""
-    shown = {"status", "text"}
-    return [
-        {"level": LEVEL_NAMES[d.level], "diff": d}
-        for d in result.shown_differences
-        if not (d.level == "activities" and d.action == "update" and d.field in shown)
-    ]
 
 
 def remember(pending: PendingUpload, result, *, conflicts=()) -> str:
@@ -239,7 +214,6 @@ class UploadViews:
                 status=400,
                 form=form,
                 problems=with_form_hints(exc.result.errors),
-                warnings=exc.result.warnings,
             )
         PendingUpload.remove_expired()
         pending.save()
@@ -280,6 +254,7 @@ class UploadViews:
             result=result,
             diffs=diff_rows(result),
             others=other_rows(result),
+            summary=summary(result),
             conflicts=[row for row in diff_rows(result) if row["diff"].conflict],
             since_preview=since,
             notice=notice,
@@ -325,7 +300,7 @@ class UploadViews:
                     request, pending, status=409, notice=SINCE_PREVIEW, conflict=exc.result
                 )
             return self.show(request, pending, status=409, notice=PLAN_CHANGED)
-        message = "取り込みました。" + " ".join(result.summary_lines())
+        message = "取り込みました。" + " ".join(summary_lines(result))
         if keep:
             message += f" 今の内容のままにした実績項目: {len(keep)} 件。"
         messages.success(request, message)

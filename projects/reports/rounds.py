@@ -17,15 +17,14 @@ from django.utils import timezone
 
 from projects import permissions
 from projects.models import Activity, AnswerWay, Change, Round, RoundAnswer, RoundTown
-from projects.table.eras import wareki
+from projects.table.eras import wareki_long
 
-WEEKDAYS = "月火水木金土日"
 STATE_LABELS = {"submitted": "回答済み", "answering": "回答中", "none": "未回答"}
 
 
 def deadline_label(day: datetime.date) -> str:
-    """「令和3年2月10日 (水)」."""
-    return f"{wareki(day)} ({WEEKDAYS[day.weekday()]})"
+    """「令和3年2月10日 (2021-02-10)」: the one date style of the round's pages and mail."""
+    return wareki_long(day)
 
 
 def days_left(round_: Round, today: datetime.date | None = None) -> int:

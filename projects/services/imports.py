@@ -38,6 +38,12 @@ SINCE_PREVIEW = {
 }
 
 
+NO_AREA = (
+    "圏域が設定されていません。資料を取り込む前に、圏域と構成市町を "
+    "`python manage.py setup_area 圏域の設定.toml` で作成してください (README の「圏域の設定」)。"
+)
+
+
 class ImportRefused(Exception):
     """The import was not applied; ``result.errors`` says why."""
 
@@ -74,6 +80,8 @@ def read_workbook(source, *, year: int | None = None, progress=None) -> Overview
     buffer = io.BytesIO(data)
     buffer.name = name
     check_file(buffer, **limits)  # before anything else: a file that is no workbook says so
+    if Area.objects.current() is None:
+        raise WorkbookError([Problem(NO_AREA, code="no_area")])
     area = Area.objects.members()
     members = {
         "municipalities": list(area.names),

@@ -167,11 +167,43 @@ def send_due(*, today: datetime.date | None = None, rounds=None) -> Sent:
     return result
 
 
-def send_reminder(*, user, round_: Round) -> Sent:
-    """The secretariat's reminder, now, to the towns that have not handed in their answer."""
+def reminded_today(
+    round_: Round, today: datetime.date | None = None
+) -> dict[int, datetime.datetime]:
+    """The towns (municipality pk) that had a reminder of this round today, with its time."""
+    today = today or timezone.localdate()
+    sent = {}
+    for municipality_id, at in round_.mails.filter(kind=MailKind.REMINDER).values_list(
+        "municipality_id", "sent_at"
+    ):
+        if timezone.localdate(at) == today:
+            sent[municipality_id] = max(at, sent.get(municipality_id, at))
+    return sent
+
+
+def reminder_towns(round_: Round, *, again: bool = False, today=None) -> tuple[list, list]:
+    """(the towns a reminder would go to now, those left out because they had one today):
+    the towns that have not handed in their answer; a town reminded today only with
+    ``again`` (the secretariat asked once more, explicitly)."""
+    waiting = progress(round_).still_open
+    if again:
+        return waiting, []
+    today_sent = reminded_today(round_, today)
+    return (
+        [t for t in waiting if t.municipality.pk not in today_sent],
+        [t for t in waiting if t.municipality.pk in today_sent],
+    )
+
+
+def send_reminder(*, user, round_: Round, again: bool = False, today=None) -> Sent:
+    """The secretariat's reminder, now, to the towns that have not handed in their answer and
+    had no reminder today (with ``again``: to those too)."""
     if not permissions.is_secretariat(user):
         raise RoundRefused(SECRETARIAT_ONLY)
     if not round_.is_open:
         return Sent()
+    towns, _ = reminder_towns(round_, again=again, today=today)
+    if not towns:
+        return Sent()
     last = round_.mails.filter(kind=MailKind.REMINDER).aggregate(n=Max("sequence"))["n"] or 0
-    return send(round_, MailKind.REMINDER, progress(round_).still_open, sequence=last + 1)
+    return send(round_, MailKind.REMINDER, towns, sequence=last + 1, today=today)

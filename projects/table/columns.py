@@ -41,23 +41,57 @@ class Columns:
         return max(c for c in vars(self).values() if c is not None) + 1
 
 
-def first_column(labels: dict[str, int], *prefixes: str) -> int | None:
-    return next((c for lab, c in labels.items() if lab.startswith(prefixes)), None)
+RESULTS_WORDS = ("実績", "実施状況", "取組状況", "進捗状況", "実施結果")
+# The labels the header row needs, each with the wordings that count as it (compared squashed).
+REQUIRED_LABELS = {
+    "strategy": "取組",
+    "name": "事業名",
+    "summary": "事業の概要",
+    "results": "事業の実績",
+}
+RESULTS_WORDING = "実績・実績見込み・実施状況・取組状況・進捗状況"
+
+
+def is_results(label: str) -> bool:
+    """A results column's label: 事業の実績見込み, 事業の実績, 実施状況, 令和5年度の実施状況,
+    取組状況, 進捗状況 … (the legend may stand before or after the wording)."""
+    return any(word in label for word in RESULTS_WORDS)
+
+
+def first_column(labels: dict[str, int], *prefixes: str, taken=()) -> int | None:
+    return next(
+        (c for lab, c in labels.items() if lab.startswith(prefixes) and c not in taken), None
+    )
+
+
+def header_labels(row: tuple) -> dict[str, int]:
+    """Which of the required labels a row holds: {role: column (0-based)}."""
+    labels = {squash(v): col for col, v in enumerate(row) if v is not None and squash(v)}
+    found = {}
+    results = next((c for lab, c in labels.items() if is_results(lab)), None)
+    if results is not None:
+        found["results"] = results
+    summary = first_column(labels, "事業の概要", "事業概要", "概要", taken=(results,))
+    if summary is not None:
+        found["summary"] = summary
+    strategy = first_column(labels, "取組", taken=(results, summary))
+    if strategy is not None:
+        found["strategy"] = strategy
+    name = first_column(labels, "事業名", "事業", taken=(results, summary, strategy))
+    if name is not None:
+        found["name"] = name
+    return found
 
 
 def find_columns(rows: list[tuple]) -> Columns | None:
     """Locate the header row by its labels and map each column (0-based)."""
     for index, row in enumerate(rows):
-        labels = {squash(v): col for col, v in enumerate(row) if v is not None}
-        strategy = first_column(labels, "取組")
-        results = first_column(labels, "事業の実績", "事業実績", "実績")
-        name = first_column(labels, "事業名", "事業")
-        summary = first_column(labels, "事業の概要", "事業概要", "概要")
-        if (
-            None in (strategy, results, name, summary)
-            or len({strategy, results, name, summary}) < 4
-        ):
+        found = header_labels(row)
+        if len(found) < len(REQUIRED_LABELS):
             continue
+        strategy, name = found["strategy"], found["name"]
+        summary, results = found["summary"], found["results"]
+        labels = {squash(v): col for col, v in enumerate(row) if v is not None}
         measure = first_column(labels, "施策")
         if measure is None and name - strategy >= 2:
             measure = strategy + 1
@@ -67,6 +101,17 @@ def find_columns(rows: list[tuple]) -> Columns | None:
         munis = next((c for lab, c in labels.items() if "関係市町" in lab or lab == "市町"), None)
         return Columns(index, strategy, measure, number, name, summary, results, munis)
     return None
+
+
+def best_header_guess(rows: list[tuple]) -> tuple[int, dict[str, int]]:
+    """The row (0-based) holding most of the required labels, with those it holds; (-1, {})
+    when no row holds any."""
+    best = (-1, {})
+    for index, row in enumerate(rows):
+        found = header_labels(row)
+        if len(found) > len(best[1]):
+            best = (index, found)
+    return best
 
 
 LABEL_RE = re.compile(r"資料\s*[0-9０-９]+(?:\s*[-－ー‐]\s*[0-9０-９]+)?")

@@ -143,7 +143,21 @@ class EditionReader:
             if col is not None and (mode := self.observe(col, self.groups(role))):
                 seen[role] = mode
         fallback = Counter(seen.values()).most_common(1)[0][0] if seen else "merged"
-        return {role: seen.get(role, fallback) for role in SPANNING}
+        spans = {role: seen.get(role, fallback) for role in SPANNING}
+        if self.strategy_only_in_bands():
+            spans["strategy"] = "none"
+        return spans
+
+    def strategy_only_in_bands(self) -> bool:
+        """Whether the strategy stands in its band rows only (numbered bands, the strategy's
+        own cells empty on every row below them)."""
+        col = self.columns["strategy"]
+        data = [m for m in self.marks if m.kind in ("data", "policy")]
+        return (
+            any(m.kind == "band" for m in self.marks)
+            and bool(data)
+            and all(self.value(m.row, col) in (None, "") for m in data)
+        )
 
     def observe(self, col: int, groups: list[list[int]]) -> str | None:
         for rows in groups:

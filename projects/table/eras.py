@@ -65,6 +65,11 @@ def wareki(day: datetime.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+def wareki_long(day: datetime.date) -> str:
+    """The era date with the Western one, where there is room: 「令和8年12月18日 (2026-12-18)」."""
+    return f"{wareki(day)} ({day.isoformat()})"
+
+
 _FY_RX = re.compile(
     rf"(?:(?P<era>{ERA_NAMES})[ \t]*(?P<n>元|[0-9]{{1,2}})|(?<![0-9])(?P<y>[0-9]{{4}}))[ \t]*年度"
 )

@@ -22,6 +22,57 @@ SAVE_AS_XLSX = "「名前を付けて保存」で「Excel ブック (*.xlsx)」�
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+MB = 1024 * 1024
+MAKE_SMALLER = (
+    "画像や使っていないシートを削除して Excel で保存し直すか、表のシートだけを新しいブックに"
+    "コピーしてから、もう一度選んでください。"
+)
+
+
+def megabytes(size: int) -> str:
+    """A size as people read it: 「12.3 MB」 (「0.005 MB」 for a few kilobytes)."""
+    value = size / MB
+    if value >= 10:
+        return f"{value:,.0f} MB"
+    if value >= 0.1:
+        return f"{value:.1f} MB"
+    return f"{value:.3f}".rstrip("0").rstrip(".") + " MB" if value else "0 MB"
+
+
+def too_large(size: int, limit: int) -> str:
+    return f"ファイルが大きすぎます ({megabytes(size)}、上限 {megabytes(limit)})。{MAKE_SMALLER}"
+
+
+def empty_file(name: str = "") -> str:
+    where = f": {name}" if name else ""
+    return (
+        f"ファイルが空です (0 バイト){where}。保存が終わる前に選んだか、別のファイルを選んだ"
+        "おそれがあります。資料の Excel ブック (.xlsx) を選び直してください。"
+    )
+
+
+def not_xlsx(name: str, head: bytes) -> WorkbookError:
+    """Not a workbook: a text file (a CSV) renamed to .xlsx, or anything else."""
+    if looks_like_text(head):
+        why = (
+            "中身はテキスト (CSV など) で、名前だけが .xlsx になっています。名前を変えただけでは"
+            " Excel ブックになりません。Excel で開き、"
+        )
+    else:
+        why = "Excel で開けるか確かめ、"
+    return refuse(f"Excel ブック (.xlsx) ではありません: {name}。{why}{SAVE_AS_XLSX}", "not_xlsx")
+
+
+def looks_like_text(head: bytes) -> bool:
+    if not head or b"\0" in head:
+        return False
+    for encoding in ("utf-8", "cp932"):
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError:
+            continue
+    return False
 
 
 class WorkbookError(Exception):
@@ -86,6 +137,7 @@ def ole2_kind(path_or_file) -> WorkbookError:
 
 def first_bytes(path_or_file, n: int = 8) -> bytes:
     if hasattr(path_or_file, "read"):
+        path_or_file.seek(0)
         head = path_or_file.read(n)
         path_or_file.seek(0)
         return head
@@ -109,15 +161,10 @@ def check_file(
         raise WorkbookError(
             [Problem(f"ファイルを開けません ({exc.strerror or exc})。", code="unreadable")]
         ) from exc
+    if size == 0:
+        raise refuse(empty_file(name), "empty")
     if size > max_bytes:
-        raise WorkbookError(
-            [
-                Problem(
-                    f"ファイルが大きすぎます ({size:,} バイト、上限 {max_bytes:,} バイト)。",
-                    code="too_large",
-                )
-            ]
-        )
+        raise refuse(too_large(size, max_bytes), "too_large")
     head = first_bytes(path_or_file)
     if head.startswith(OLE2_SIGNATURE):
         raise ole2_kind(path_or_file)
@@ -128,22 +175,16 @@ def check_file(
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         if head.startswith(ZIP_SIGNATURE):
             raise damaged(name) from exc
-        raise WorkbookError(
-            [Problem(f"Excel ブック (.xlsx) ではありません: {name}", code="not_xlsx")]
-        ) from exc
+        raise not_xlsx(name, first_bytes(path_or_file, 512)) from exc
     finally:
         if hasattr(path_or_file, "seek"):
             path_or_file.seek(0)
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
-        raise WorkbookError(
-            [Problem(f"Excel ブック (.xlsx) ではありません: {name}", code="not_xlsx")]
-        )
+        raise not_xlsx(name, b"")
     if inflated > max_uncompressed:
-        raise WorkbookError(
-            [
-                Problem(
-                    f"展開後のサイズが大きすぎます ({inflated:,} バイト、上限 {max_uncompressed:,} バイト)。",
-                    code="too_large_uncompressed",
-                )
-            ]
+        raise refuse(
+            f"ブックを展開すると大きすぎます (展開後 {megabytes(inflated)}、上限 "
+            f"{megabytes(max_uncompressed)})。圧縮を解くと極端に大きくなるファイルは、安全のため"
+            f"受け付けません。{MAKE_SMALLER}",
+            "too_large_uncompressed",
         )

@@ -153,6 +153,8 @@ class GridBuilder:
         if col is None:
             return
         mode = self.layout.mode(role)
+        if mode == "none":
+            return
         for row in range(first, last + 1) if mode == "repeated" else (first,):
             self.grid.set(row, col, value)
         if mode == "merged":

@@ -23,7 +23,9 @@ from dataclasses import asdict, dataclass, field, fields
 FORMAT_VERSION = 1
 ROLES = ("strategy", "measure", "number", "name", "summary", "results", "municipalities")
 SPANNING = ("strategy", "measure", "number", "name", "municipalities")
-MODES = ("merged", "repeated", "first")  # over its rows: one merged cell, every row, the first only
+# over its rows: one merged cell, every row, the first only, or not at all (the strategy in
+# its numbered band rows only)
+MODES = ("merged", "repeated", "first", "none")
 COLUMN_WIDTHS = {1: 13.0, 2: 18.0, 3: 4.5, 4: 20.0, 5: 32.0, 6: 100.0, 7: 16.0}
 MUNICIPALITY_HEADER = "関係市町"
 DEFAULT_PRINT = {
@@ -108,7 +110,12 @@ class Layout:
         return extended
 
 
-MODE_WORDS = {"merged": "結合", "repeated": "各行に繰り返し", "first": "最初の行だけ"}
+MODE_WORDS = {
+    "merged": "結合",
+    "repeated": "各行に繰り返し",
+    "first": "最初の行だけ",
+    "none": "帯の行だけ",
+}
 PAPER_WORDS = {"8": "A3", "9": "A4", "11": "A5", "12": "B4", "13": "B5"}
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 
 import openpyxl
@@ -18,7 +17,13 @@ from openpyxl.utils import get_column_letter
 
 from . import notation, text
 from .cells import RowCells
-from .columns import Columns, cell_text, cells_of, find_columns, title_and_label
+from .columns import (
+    Columns,
+    cell_text,
+    cells_of,
+    find_columns,
+    title_and_label,
+)
 from .edition import Mark, read_layout
 from .eras import parse_fiscal_year, stated_date
 from .files import (
@@ -28,6 +33,7 @@ from .files import (
     check_file,
     unreadable,
 )
+from .headings import HEADER_SCAN_ROWS, STRATEGY_RE, HeadingRows, no_header, strategy_number
 from .members import ALL_MUNICIPALITIES_WORDS, Members
 from .model import (
     MeasureData,
@@ -39,9 +45,6 @@ from .model import (
 )
 from .sheet import read_setup
 
-HEADER_SCAN_ROWS = 40
-
-STRATEGY_RE = re.compile(r"^\s*([0-9０-９]*)[\s\u3000.．、]*(.*)$", re.S)
 MEASURE_RE = re.compile(
     r"^\s*([ア-ンA-Za-zＡ-Ｚａ-ｚ]|[0-9０-９]+|[①-⑳])[\s\u3000.．、]+(.+)$", re.S
 )
@@ -77,36 +80,32 @@ def read_overview(
         workbook = openpyxl.load_workbook(path_or_file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise unreadable(exc, name) from exc
+    scanned = []
     try:
         for sheet in workbook.worksheets:
             rows = list(sheet.iter_rows(values_only=True))
             columns = find_columns(rows[:HEADER_SCAN_ROWS])
             if columns is not None:
                 members = Members(tuple(municipalities), tuple(all_words), dict(retired or {}))
-                reader = TableReader(sheet.title, rows, columns, year, progress, members)
-                overview = reader.read()
                 setup = read_setup(path_or_file, sheet.title)
+                reader = TableReader(sheet.title, rows, columns, year, progress, members)
+                reader.across = {(r1, c1) for r1, c1, r2, c2 in setup.merges if c2 > c1}
+                overview = reader.read()
                 overview.layout = read_layout(
                     sheet.title, reader.rows, columns, reader.marks, setup, overview
                 )
                 return overview
+            scanned.append((sheet.title, rows[:HEADER_SCAN_ROWS]))
     except WorkbookError:
         raise
     except Exception as exc:  # a damaged part shows only when it is read
         raise unreadable(exc, name) from exc
     finally:
         workbook.close()
-    raise WorkbookError(
-        [
-            Problem(
-                "表の見出し行 (取組・事業名・事業の概要・事業の実績) が見つかりません。",
-                code="no_header",
-            )
-        ]
-    )
+    raise WorkbookError([no_header(scanned)])
 
 
-class TableReader(RowCells):
+class TableReader(RowCells, HeadingRows):
     """Walks the rows under the header, filling hierarchy cells downward."""
 
     def __init__(
@@ -128,6 +127,7 @@ class TableReader(RowCells):
         self.project: ProjectData | None = None
         self.policy_field = ""
         self.pending_band = ""
+        self.across: set[tuple[int, int]] = set()  # (row, col) of cells merged across columns
         self.rows = self.checked(rows)
 
     def problem(
@@ -203,6 +203,8 @@ class TableReader(RowCells):
         ov.has_municipality_column = cols.municipalities is not None
         self.legend_problems(ov.results_header, cols.header_row + 1)
         if not ov.legend:
+            self.legend_elsewhere()
+        if not ov.legend:
             self.problem(
                 "warning",
                 "実績欄の見出しに凡例 (●は実施済み…) がありません。既定の凡例で読みます。",
@@ -234,17 +236,15 @@ class TableReader(RowCells):
         filled = {c: t for c, t in texts.items() if t}
         if not filled:
             return
-        if (
-            self.strategy is None
-            and set(filled) == {cols.results}
-            and self.read_legend_row(filled, excel_row)
-        ):
+        if self.strategy is None and self.read_legend_row(values, excel_row):
             return
         strategy_text = texts[cols.strategy]
         measure_text = texts.get(cols.measure, "") if cols.measure is not None else ""
         rest = {t for c, t in filled.items() if c not in (cols.strategy, cols.measure)}
-        if strategy_text and not measure_text and rest <= {strategy_text}:
-            if STRATEGY_RE.match(strategy_text).group(1):
+        if not strategy_text and strategy_number(self.pending_band) is not None:
+            strategy_text = self.pending_band  # a numbered band names the strategy below it
+        elif strategy_text and not measure_text and rest <= {strategy_text}:
+            if self.is_heading_row(strategy_text, excel_row):
                 self.enter_strategy(strategy_text, excel_row)
                 self.marks.append(Mark(excel_row, "heading", self.strategy))
             else:
@@ -256,34 +256,18 @@ class TableReader(RowCells):
             self.policy_field, self.measure, self.project = measure_text, None, None
             self.marks.append(Mark(excel_row, "policy", self.strategy, policy=measure_text))
             return
-        self.enter_strategy(texts[cols.strategy], excel_row)
+        self.enter_strategy(strategy_text, excel_row)
         if measure_text:
             self.enter_measure(measure_text, excel_row)
         self.enter_row(values, texts, excel_row)
 
-    def read_legend_row(self, filled, excel_row: int) -> bool:
-        """A legend printed on its own row under the header, e.g. 「(●は実施済み、…)」."""
-        text = filled[self.cols.results]
-        legend = notation.parse_legend(text)
-        if not legend:
-            return False
-        ov = self.overview
-        ov.results_header = f"{ov.results_header}\n{text}" if ov.results_header else text
-        ov.legend = legend
-        ov.warnings = [w for w in ov.warnings if w.code != "no_legend"]
-        self.legend_problems(text, excel_row)
-        self.marks.append(Mark(excel_row, "legend"))
-        return True
-
     def enter_strategy(self, heading: str, excel_row: int):
         if not heading or (self.strategy and heading == self.strategy.heading):
             return
-        digits, title = STRATEGY_RE.match(heading).groups()
-        number = (
-            int(unicodedata.normalize("NFKC", digits))
-            if digits
-            else len(self.overview.strategies) + 1
-        )
+        title = STRATEGY_RE.match(heading).group(2)
+        number = strategy_number(heading)
+        if number is None:
+            number = strategy_number(self.pending_band) or len(self.overview.strategies) + 1
         title = title.strip() or heading
         self.strategy = StrategyData(number, title, heading, self.pending_band, excel_row=excel_row)
         if any(s.number == number for s in self.overview.strategies):

@@ -1,9 +1,12 @@
 """Public pages: published fiscal years only, each read in a fixed number of queries and cached
 (``page_cache``). The calendar and its feeds are in ``calendar``, open data in ``opendata``."""
 
+import re
+
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.paginator import Paginator
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -12,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from projects.feeds import MunicipalityStatusFeed, ProjectStatusFeed, StatusChangesFeed
-from projects.models import Activity, Change, Municipality, SitePage, SitePageKind, Status
+from projects.models import Activity, Area, Change, Municipality, SitePage, SitePageKind, Status
 from projects.reports import calendar as schedule
 from projects.reports import overview, search
 from projects.reports import public as data
 from projects.sitemaps import SITEMAPS
+from projects.table import search as table_search
 
 from .page_cache import cached_response, render_public
 
@@ -70,10 +74,49 @@ def home(request):
             "municipalities": municipalities,
             "statuses": data.status_totals(fy, {}),
             "today": today,
+            "search_example": search_example(measures, municipalities),
         }
 
-    return render_public(
-        request, "projects/home.html", build, params=("year",), key=(today,), section="home"
+    try:
+        return render_public(
+            request, "projects/home.html", build, params=("year",), key=(today,), section="home"
+        )
+    except data.NotPublished:
+        if request.GET.get("year"):
+            raise
+        return welcome(request)
+
+
+KANJI = re.compile(r"[\u4e00-\u9fff]")
+
+
+def search_example(measures, municipalities) -> str:
+    """The search box's example from the year's own data: the reading of a word of a measure's
+    title (reading search) and the first member's name without 市・町; "" when there is none."""
+    reading = ""
+    for measure in measures:
+        for word in table_search.words(measure.title):
+            text = measure.title[word.start : word.end]
+            if word.content and len(text) >= 2 and KANJI.search(text) and word.reading:
+                reading = word.reading
+                break
+        if reading:
+            break
+    town = municipalities[0].name if municipalities else ""
+    if len(town) > 2 and town[-1] in "市町村":
+        town = town[:-1]
+    example = " ".join(part for part in (reading, town) if part)
+    return _("例: %(example)s") % {"example": example} if example else ""
+
+
+def welcome(request):
+    """The home page of a site with no published year yet: what citizens will find here, and
+    for the secretariat the steps from an empty site to a published year (200, not a 404)."""
+    area = Area.objects.current()
+    return render(
+        request,
+        "projects/welcome.html",
+        {"area": area, "has_area": area is not None, "section": "home"},
     )
 
 

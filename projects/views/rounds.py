@@ -5,8 +5,11 @@ their answer (confirmed). Writes go through ``services.rounds`` and ``services.m
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -134,8 +137,25 @@ def overview_page(request, round_: Round):
         "comparison": comparison(round_),
         "mails": round_.mails.select_related("municipality").order_by("-sent_at", "-id"),
         "changes": [history_line(c, context=True) for c in changes],
+        "mail_setup": mail_setup(round_),
     }
     return render(request, "projects/rounds/overview.html", context)
+
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "0.0.0.0")
+
+
+def mail_setup(round_: Round) -> dict:
+    """When the round's mail goes and where its links point (a warning when they point at
+    this machine: ``PORTAL_BASE_URL`` left at its default)."""
+    base = settings.PORTAL_BASE_URL
+    return {
+        "due_soon": round_.deadline - datetime.timedelta(days=mail.DUE_SOON_DAYS),
+        "overdue": round_.deadline + datetime.timedelta(days=1),
+        "round_url": mail.round_url(round_),
+        "base": base,
+        "local_base": urlsplit(base).hostname in LOCAL_HOSTS,
+    }
 
 
 def comparison(round_: Round) -> dict | None:
@@ -202,11 +222,19 @@ def answer_page(request, round_: Round, municipality, *, can_answer: bool):
             "town": town,
             "projects": list(projects.values()),
             "can_answer": can_answer,
+            "closure": "" if round_.is_open else closure_of(round_),
             "secretariat": permissions.is_secretariat(request.user),
             "deadline": deadline_label(round_.deadline),
             "days_left": days_left(round_),
             "edit_url": reverse("projects:staff_activities") + year_query,
         },
+    )
+
+
+def closure_of(round_: Round) -> str:
+    """Why a closed round's answers and the year's activities can no longer be changed."""
+    return permissions.year_closure(round_.fiscal_year) or (
+        f"照会「{round_.title}」は締め切りました。"
     )
 
 
@@ -277,7 +305,7 @@ def confirmed(request) -> bool:
     return request.method == "POST" and request.POST.get("confirm") == "yes"
 
 
-def confirm_page(request, round_, *, title, lines, button, action, danger=False):
+def confirm_page(request, round_, *, title, lines, button, action, danger=False, again=()):
     return render(
         request,
         "projects/rounds/confirm.html",
@@ -288,19 +316,9 @@ def confirm_page(request, round_, *, title, lines, button, action, danger=False)
             "button": button,
             "action": action,
             "danger": danger,
+            "again": again,
         },
     )
-
-
-@require_POST
-@staff_only
-def remind(request, pk):
-    round_ = round_or_404(pk)
-    if refused := secretariat_or_403(request):
-        return refused
-    sent = mail.send_reminder(user=request.user, round_=round_)
-    messages.success(request, "督促: " + sent.message())
-    return redirect(round_)
 
 
 @staff_only

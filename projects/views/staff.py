@@ -219,6 +219,7 @@ def render_page(request, scope: Scope, *, bound=None, status=200, page=None) -> 
     paginator = Paginator(scope.projects().order_by("order"), PROJECTS_PER_PAGE)
     page_obj = paginator.get_page(page if page is not None else request.GET.get("page"))
     saved = request.GET.get("saved", "")
+    closure = permissions.year_closure(scope.fiscal_year)
     context = {
         "scope": scope,
         "fiscal_year": scope.fiscal_year,
@@ -228,7 +229,9 @@ def render_page(request, scope: Scope, *, bound=None, status=200, page=None) -> 
         "saved": int(saved) if saved.isascii() and saved.isdigit() else None,
         "query": scope.query,
         "rounds": open_rounds_for(request.user),
-        "year_closure": permissions.year_closure(scope.fiscal_year),
+        "year_closure": closure,
+        # The forms go while the year is closed to this user (the server refuses them anyway).
+        "read_only": bool(closure) and not scope.secretariat,
     }
     return render(request, "projects/staff/activity_list.html", context, status=status)
 

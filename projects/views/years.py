@@ -9,6 +9,7 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -214,8 +215,73 @@ def _confirmed(action, *, title, lines, button):
     return view
 
 
-publish = _switch(year_service.publish)
 make_current = _switch(year_service.make_current)
+
+
+@secretariat_only
+def publish(request, year):
+    """Publishing, from a page that says what citizens will see and asks whether the year
+    becomes the current one (the year the home page opens on)."""
+    fiscal_year = get_object_or_404(FiscalYear, year=year)
+    current = FiscalYear.objects.current()
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        becomes_current = current is None or request.POST.get("current") == "yes"
+        try:
+            with transaction.atomic():
+                done = [year_service.publish(fiscal_year=fiscal_year, user=request.user)]
+                fiscal_year.refresh_from_db()
+                if becomes_current and not fiscal_year.is_current:
+                    done.append(
+                        year_service.make_current(fiscal_year=fiscal_year, user=request.user)
+                    )
+        except year_service.LifecycleRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            shown = fiscal_year if becomes_current else current
+            messages.success(
+                request,
+                "".join(done) + f"市民のトップページは{shown.label}を表示します。",
+            )
+        return redirect("projects:years")
+    label = fiscal_year.label
+    counts = Activity.objects.filter(row__project__fiscal_year=fiscal_year).count()
+    projects = fiscal_year.projects.count()
+    lines = [
+        f"{label}を公開します ({projects} 事業・{counts} 実績項目)。市民のページ (事業一覧・"
+        f"市町別・カレンダー・オープンデータ・印刷用の表) で{label}を選べるようになります。"
+    ]
+    choices = []
+    if fiscal_year.published:
+        lines = [f"{label}は既に公開しています。"]
+    elif current is None:
+        lines.append(
+            f"公開中の年度がないため、{label}が現在の年度になり、トップページは{label}を表示します。"
+        )
+    else:
+        newer = fiscal_year.year > current.year
+        choices = [
+            {
+                "value": "yes",
+                "checked": newer,
+                "label": f"{label}を現在の年度にする: トップページと事業一覧は{label}を表示します"
+                f" (今は{current.label})。",
+            },
+            {
+                "value": "no",
+                "checked": not newer,
+                "label": f"現在の年度は{current.label}のまま: トップページは{current.label}を表示し、"
+                f"{label}は年度の切り替えから選べます。",
+            },
+        ]
+    context = {
+        "fiscal_year": fiscal_year,
+        "title": f"{label}の公開",
+        "lines": lines,
+        "choices": choices,
+        "button": f"{label}を公開する",
+        "safe": True,
+    }
+    return render(request, "projects/years/confirm.html", context)
 
 
 def _unpublish_lines(fiscal_year):

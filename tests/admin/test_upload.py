@@ -209,13 +209,13 @@ ENTITY_BOMB = (
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("random.xlsx", os.urandom(4096), "Excel ブック (.xlsx) ではありません: random.xlsx"),
+        ("random.xlsx", os.urandom(4096), "Excel ブック (.xlsx) ではありません: random.xlsx。"),
         (
             "notes.xlsx",
             zip_bytes({"readme.txt": b"not a workbook"}),
-            "Excel ブック (.xlsx) ではありません: notes.xlsx",
+            "Excel ブック (.xlsx) ではありません: notes.xlsx。Excel で開けるか確かめ、",
         ),
-        ("empty.xlsx", b"", "入力されたファイルは空です。"),
+        ("empty.xlsx", b"", "ファイルが空です (0 バイト)。"),
     ],
 )
 def test_broken_files_get_a_message(users, r2, name, content, message):
@@ -232,7 +232,9 @@ def test_a_zip_bomb_is_refused_before_it_is_inflated(users, r2, r2_path, setting
     response = client_for(users["jimukyoku"]).post(UPLOAD, {"file": as_upload(bomb)})
     assert response.status_code == 400
     assert problems(response) == [
-        "展開後のサイズが大きすぎます (5,048,953 バイト、上限 1,000,000 バイト)。"
+        "ブックを展開すると大きすぎます (展開後 4.8 MB、上限 1.0 MB)。圧縮を解くと極端に大きく"
+        "なるファイルは、安全のため受け付けません。画像や使っていないシートを削除して Excel で"
+        "保存し直すか、表のシートだけを新しいブックにコピーしてから、もう一度選んでください。"
     ]
 
 
@@ -277,7 +279,8 @@ def test_a_workbook_without_the_table_is_refused(users, r2):
         UPLOAD, {"file": as_upload(buffer.getvalue(), "memo.xlsx")}
     )
     assert problems(response) == [
-        "表の見出し行 (取組・事業名・事業の概要・事業の実績) が見つかりません。"
+        "表の見出し行が見つかりません。シート「Sheet」の最初の 40 行に見出し「取組」「事業名」"
+        "「事業の概要」「事業の実績」のどれもありません。資料の表があるブックか確かめてください。"
     ]
 
 
@@ -298,7 +301,7 @@ def test_a_body_over_the_cap_is_refused_from_its_content_length(users, r2, setti
     response.render()
     assert response.status_code == 413
     text = response.content.decode()
-    assert re.search(r"ファイルが大きすぎます \(200,\d{3} バイト、上限 5,000 バイト\)。", text)
+    assert "ファイルが大きすぎます (0.2 MB、上限 0.005 MB)。" in text
 
 
 def test_a_file_over_the_cap_is_stopped_while_it_streams_in(users, r2, r2_path, settings):
@@ -307,9 +310,7 @@ def test_a_file_over_the_cap_is_stopped_while_it_streams_in(users, r2, r2_path, 
         UPLOAD, {"file": as_upload(r2_path.read_bytes())}
     )
     assert response.status_code == 413
-    assert (
-        "ファイルが大きすぎます (13,051 バイト、上限 5,000 バイト)。" in response.content.decode()
-    )
+    assert "ファイルが大きすぎます (0.012 MB、上限 0.005 MB)。" in response.content.decode()
     assert not PendingUpload.objects.exists()
 
 

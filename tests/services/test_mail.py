@@ -81,8 +81,9 @@ def test_a_reminder_goes_only_to_the_towns_still_open(r2, staff, mailoutbox):
     to_yamaguchi = next(m for m in mailoutbox if m.to == ["yamaguchi@example.jp"])
     assert "\n85 項目中 0 項目に回答 (変更 0、変更なし 0)。\n" in to_yamaguchi.body
     assert sent.message() == "メールを 5 通送りました。"
-    second = mail.send_reminder(user=staff["jimukyoku"], round_=round_)
-    assert len(second.sent) == 5  # a second reminder is a mail of its own
+    assert mail.send_reminder(user=staff["jimukyoku"], round_=round_).sent == []  # same day
+    second = mail.send_reminder(user=staff["jimukyoku"], round_=round_, again=True)
+    assert len(second.sent) == 5  # asked again: a second reminder is a mail of its own
     assert sorted(RoundMail.objects.filter(kind="reminder").values_list("sequence", flat=True)) == (
         [1] * 5 + [2] * 5
     )

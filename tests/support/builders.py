@@ -37,6 +37,9 @@ class Sheet:
     notes_sheet_first: bool = False
     newline: str = "\n"
     bands: bool = True
+    band_format: str = "{title}"  # also "{wide}　{title}" (full-width), "{number} {title}"
+    band_merged: bool = False  # each band row merged across the table
+    merge_ranges: bool = False  # with ``merged``: strategy, measure, number, name as merges
 
 
 def small_rows() -> list[Row]:
@@ -123,18 +126,44 @@ def build(path, sheet: Sheet):
     return path
 
 
+WIDE_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def band_text(sheet: Sheet, strategy: str) -> str:
+    number, title = strategy.split(" ", 1)
+    return sheet.band_format.format(number=number, wide=number.translate(WIDE_DIGITS), title=title)
+
+
 def write_rows(ws, sheet: Sheet, r: int):
     last = {}
     seen_strategies = set()
+    runs = {}  # column -> [first row, last row] of the cell being merged down
+    width = 7 if sheet.municipality_column else 6
+
+    def close_runs(cols):
+        for col in cols:
+            first, end = runs.pop(col, (0, 0))
+            if sheet.merge_ranges and end > first:
+                ws.merge_cells(start_row=first, start_column=col, end_row=end, end_column=col)
+
     for row in sheet.rows:
         if sheet.bands and row.strategy not in seen_strategies:
+            close_runs(list(runs))
             seen_strategies.add(row.strategy)
-            ws.cell(r, 1, row.strategy.split(" ", 1)[1])
+            ws.cell(r, 1, band_text(sheet, row.strategy))
+            if sheet.band_merged:
+                ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
             r += 1
             last = {}
         if row.policy_field:
-            ws.cell(r, 1, row.strategy)
+            if sheet.merge_ranges and 1 in runs and last.get("strategy") == row.strategy:
+                runs[1][1] = r  # the strategy's merge runs on over its policy rows
+            else:
+                ws.cell(r, 1, row.strategy)
+                close_runs([1])
+                runs[1] = [r, r]
             ws.cell(r, 2, row.policy_field)
+            close_runs([2, 3, 4])
             r += 1
             last = {"strategy": row.strategy}
         values = {
@@ -160,10 +189,17 @@ def write_rows(ws, sheet: Sheet, r: int):
         for col, value in enumerate(cells, start=1):
             if value not in (None, ""):
                 ws.cell(r, col, value)
+        for col, key in ((1, "strategy"), (2, "measure"), (3, "project"), (4, "project")):
+            if last.get(key) == values[key] and col in runs:
+                runs[col][1] = r
+            else:
+                close_runs([col])
+                runs[col] = [r, r]
         if sheet.municipality_column and row.municipalities:
             ws.cell(r, 7, row.municipalities)
         last = values
         r += 1
+    close_runs(list(runs))
     return r
 
 

@@ -179,7 +179,8 @@ def test_no_header_is_refused(tmp_path):
     with pytest.raises(WorkbookError) as info:
         read(tmp_path / "h.xlsx")
     assert messages(info.value.problems) == [
-        "表の見出し行 (取組・事業名・事業の概要・事業の実績) が見つかりません。"
+        "表の見出し行が見つかりません。シート「Sheet」の最初の 40 行に見出し「取組」「事業名」"
+        "「事業の概要」「事業の実績」のどれもありません。資料の表があるブックか確かめてください。"
     ]
 
 
@@ -188,7 +189,11 @@ def test_not_an_xlsx_is_refused(tmp_path):
     path.write_text("取組,事業名\n", encoding="utf-8")
     with pytest.raises(WorkbookError) as info:
         read(path)
-    assert messages(info.value.problems) == [f"Excel ブック (.xlsx) ではありません: {path.name}"]
+    assert messages(info.value.problems) == [
+        f"Excel ブック (.xlsx) ではありません: {path.name}。中身はテキスト (CSV など) で、名前だけが"
+        " .xlsx になっています。名前を変えただけでは Excel ブックになりません。Excel で開き、"
+        "「名前を付けて保存」で「Excel ブック (*.xlsx)」を選んで保存し直してください。"
+    ]
 
 
 def test_zip_that_is_not_a_workbook_is_refused(tmp_path):
@@ -217,7 +222,7 @@ def test_oversized_file_is_refused(r2_path):
     with pytest.raises(WorkbookError) as info:
         read(r2_path, max_bytes=1000)
     assert str(info.value.problems[0]).startswith("ファイルが大きすぎます (")
-    assert "上限 1,000 バイト" in str(info.value.problems[0])
+    assert "(0.012 MB、上限 0.001 MB)" in str(info.value.problems[0])
 
 
 def test_zip_bomb_is_refused_before_inflating(tmp_path):

@@ -136,7 +136,9 @@ def ole2(*streams: str) -> bytes:
             "notes.xlsx",
             "取組,事業名\n".encode(),
             "not_xlsx",
-            "Excel ブック (.xlsx) ではありません: notes.xlsx",
+            "Excel ブック (.xlsx) ではありません: notes.xlsx。中身はテキスト (CSV など) で、名前だけが .xlsx "
+            "になっています。名前を変えただけでは Excel ブックになりません。Excel で開き、"
+            "「名前を付けて保存」で「Excel ブック (*.xlsx)」を選んで保存し直してください。",
         ),
     ],
 )

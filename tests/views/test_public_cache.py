@@ -84,7 +84,8 @@ def test_unpublishing_and_municipalities_bump_the_cache(
     with django_capture_on_commit_callbacks(execute=True):
         unpublish(fiscal_year=site, user=secretariat_account())
     assert client.get("/opendata/2020.json").status_code == 404
-    assert client.get("/").status_code == 404
+    assert client.get("/?year=2020").status_code == 404
+    assert "このポータルは公開の準備中です。" in client.get("/").content.decode()
 
 
 @pytest.mark.django_db

@@ -40,7 +40,6 @@ def title(response) -> str:
 def test_unpublished_year_is_not_found_anywhere(client, r2):
     pk = project(7).pk
     for url in (
-        "/",
         "/?year=2020",
         "/projects/?year=2020",
         f"/projects/{pk}/",
@@ -51,7 +50,8 @@ def test_unpublished_year_is_not_found_anywhere(client, r2):
         "/print/2020/",
     ):
         assert client.get(url).status_code == 404, url
-    assert "公開中の年度はまだありません。" in client.get("/").content.decode()
+    assert "この年度は公開されていません。" in client.get("/?year=2020").content.decode()
+    assert "このポータルは公開の準備中です。" in client.get("/").content.decode()  # 200
     assert f"/projects/{pk}/" not in client.get("/sitemap.xml").content.decode()
 
 

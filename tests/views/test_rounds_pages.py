@@ -71,7 +71,8 @@ def test_the_secretariat_opens_a_round_and_the_towns_get_mail(users, r2, mailout
 def test_the_staff_page_shows_the_open_round_with_the_towns_progress(users, r2, round_):
     html = client_for(users["ube"]).get("/staff/").content.decode()
     panel = text_of(html, f"round-panel-{round_.pk}")
-    deadline = round_.deadline.isoformat()
+    day = round_.deadline
+    deadline = f"令和{day.year - 2018}年{day.month}月{day.day}日 ({day.isoformat()})"
     assert panel == (
         f"令和2年度実績見込み照会 (令和2年度) — 締切 {deadline} 未回答"
         " 70 項目中 0 項目に回答 (変更 0、変更なし 0) 回答のページ"
@@ -122,7 +123,7 @@ def test_the_secretariat_sees_every_town_and_closes_with_a_confirmation(
     assert (
         text_of(html, "town-hagi") == "萩市 未回答 0% 69 項目中 0 項目に回答 (変更 0、変更なし 0) —"
     )
-    assert "督促のメールを送る (6 市町)" in html
+    assert "督促のメールを送る… (6 市町)" in html
     confirm = page_text(client.get(url + "close/").content.decode())
     assert (
         "回答を提出していない市町: 山口市、萩市、防府市、美祢市、山陽小野田市、津和野町。"

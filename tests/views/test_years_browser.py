@@ -49,8 +49,13 @@ def test_roll_over_publish_and_look_back(page, published_r2):
     assert response.status == 404
 
     page.goto(page.base_url + "/years/")
+    page.get_by_role("link", name="令和3年度を公開する…").click()
+    expect(page.locator("main")).to_contain_text("令和3年度を公開します (29 事業・79 実績項目)。")
+    page.get_by_label("現在の年度は令和2年度のまま", exact=False).check()
     page.get_by_role("button", name="令和3年度を公開する").click()
-    expect(page.locator(".messages")).to_have_text("令和3年度を公開しました。")
+    expect(page.locator(".messages")).to_have_text(
+        "令和3年度を公開しました。市民のトップページは令和2年度を表示します。"
+    )
     expect(page.locator("#year-2021")).to_contain_text("公開中")
 
     page.goto(f"{page.base_url}/projects/{r3_project.pk}/")
@@ -74,7 +79,33 @@ def test_roll_over_publish_and_look_back(page, published_r2):
 def test_years_pages_fit_a_phone(page, published_r2):
     log_in(page)
     page.set_viewport_size({"width": 375, "height": 800})
-    for path in ("/years/", "/years/2020/rollover/", "/years/compare/"):
+    for path in ("/years/", "/years/2020/rollover/", "/years/compare/", "/years/2020/publish/"):
         page.goto(page.base_url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, path
+
+
+def test_a_site_without_a_published_year_welcomes_on_a_phone_without_axe_violations(
+    page, published_r2
+):
+    from tests.views.test_public_browser import AXE, axe_violations
+
+    FiscalYear.objects.update(published=False, is_current=False)
+    from projects.cache import bump
+
+    bump()  # the update above sends no signal
+    page.set_viewport_size({"width": 375, "height": 800})
+    found = {}
+    for path in ("/", "/en/"):
+        response = page.goto(page.base_url + path)
+        assert response.status == 200, path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+        if AXE.exists() and (violations := axe_violations(page)):
+            found[path] = violations
+    assert "このポータルは公開の準備中です。" in page.goto(page.base_url + "/").text()
+    log_in(page)
+    page.goto(page.base_url + "/")
+    assert "事務局の方へ: 公開までの手順" in page.locator("main").inner_text()
+    if AXE.exists() and (violations := axe_violations(page)):
+        found["/ (secretariat)"] = violations
+    assert found == {}

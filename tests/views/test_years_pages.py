@@ -92,16 +92,21 @@ def test_rollover_creates_the_draft(secretariat, r2):
 
 
 def test_publishing_through_the_page(secretariat, r2):
-    assert secretariat.get("/years/2020/publish/").status_code == 405
-    response = secretariat.post("/years/2020/publish/")
-    assert messages_of(response) == ["令和2年度は既に公開しています。"]
+    page = page_text(secretariat.get("/years/2020/publish/").content.decode())
+    assert "令和2年度は既に公開しています。" in page
+    response = secretariat.post("/years/2020/publish/", {"confirm": "yes"})
+    assert messages_of(response) == [
+        "令和2年度は既に公開しています。市民のトップページは令和2年度を表示します。"
+    ]
     secretariat.post("/years/2020/rollover/", {})
     response = secretariat.post("/years/2021/current/")
     assert messages_of(response)[-1] == (
         "令和3年度は公開していないため、現在の年度にできません。先に公開してください。"
     )
-    response = secretariat.post("/years/2021/publish/")
-    assert messages_of(response)[-1] == "令和3年度を公開しました。"
+    response = secretariat.post("/years/2021/publish/", {"confirm": "yes", "current": "no"})
+    assert messages_of(response)[-1] == (
+        "令和3年度を公開しました。市民のトップページは令和2年度を表示します。"
+    )
     response = secretariat.post("/years/2021/current/")
     assert messages_of(response)[-1] == "令和3年度を現在の年度にしました。"
     confirmation = secretariat.post("/years/2021/unpublish/")  # without the confirmation
@@ -122,6 +127,46 @@ def test_publishing_through_the_page(secretariat, r2):
     ):
         assert line in html
     assert secretariat.post("/years/2030/publish/").status_code == 404
+
+
+def test_publish_asks_whether_the_year_becomes_current_and_says_what_citizens_see(
+    secretariat, r2, client
+):
+    secretariat.post("/years/2020/rollover/", {})
+    page = page_text(secretariat.get("/years/2021/publish/").content.decode())
+    n = Activity.objects.filter(row__project__fiscal_year__year=2021).count()
+    assert f"令和3年度を公開します (29 事業・{n} 実績項目)。" in page
+    assert (
+        "令和3年度を現在の年度にする: トップページと事業一覧は令和3年度を表示します (今は令和2年度)。"
+        in page
+    )
+    assert (
+        "現在の年度は令和2年度のまま: トップページは令和2年度を表示し、令和3年度は年度の切り替えから選べます。"
+        in page
+    )
+    html = secretariat.get("/years/2021/publish/").content.decode()
+    assert 'value="yes" checked' in html  # a newer year: becoming current is the default
+    assert not FiscalYear.objects.get(year=2021).published  # the page changes nothing
+    response = secretariat.post("/years/2021/publish/", {"confirm": "yes", "current": "yes"})
+    assert messages_of(response)[-1] == (
+        "令和3年度を公開しました。令和3年度を現在の年度にしました。"
+        "市民のトップページは令和3年度を表示します。"
+    )
+    assert FiscalYear.objects.current().year == 2021
+    assert "令和3年度の連携事業" in client.get("/").content.decode()
+
+
+def test_the_first_published_year_becomes_current_and_the_page_says_so(secretariat, r2):
+    FiscalYear.objects.update(published=False, is_current=False)
+    page = page_text(secretariat.get("/years/2020/publish/").content.decode())
+    assert (
+        "公開中の年度がないため、令和2年度が現在の年度になり、トップページは令和2年度を表示します。"
+        in page
+    )
+    response = secretariat.post("/years/2020/publish/", {"confirm": "yes"})
+    assert messages_of(response)[-1] == (
+        "令和2年度を公開しました。現在の年度にしました。市民のトップページは令和2年度を表示します。"
+    )
 
 
 def test_export_as_of_a_date(secretariat, r2):

@@ -30,8 +30,7 @@ class Command(BaseCommand):
             result = import_overview(overview, dry_run=dry_run, filename=str(file))
         except WorkbookError as exc:
             raise CommandError(self.describe_errors(exc.problems)) from exc
-        except ImportRefused as exc:
-            self.report_warnings(exc.result.warnings)
+        except ImportRefused as exc:  # no warnings: they say how a file would be imported
             raise CommandError(self.describe_errors(exc.result.errors)) from exc
         self.report_warnings(result.warnings)
         prefix = "[確認のみ・書き込みなし] " if dry_run else ""
