@@ -99,6 +99,7 @@ class Planner:
         self.measures = list(Measure.objects.filter(strategy__fiscal_year=fiscal_year))
         self.projects = {p.number: p for p in fiscal_year.projects.exclude(number=None)}
         self.towns = {m.name: m for m in Municipality.objects.all()}
+        self.reported: set[str] = set()
 
     def error(self, message: str, row: IndicatorRow, key: str, code: str) -> None:
         self.errors.append(

@@ -13,7 +13,6 @@ from decimal import Decimal
 import openpyxl
 from openpyxl.utils import get_column_letter, range_boundaries
 
-from .formats import neutralise_formula
 
 DEFAULT_COLUMNS = [
     (0, "field", "分野"),
@@ -28,15 +27,21 @@ DEFAULT_COLUMNS = [
 
 
 def cell_value(text: str, numeric: bool):
-    """A number cell gets a number back (int when whole); any other text stays text, never a
-    formula."""
+    """A number cell gets a number back (int when whole); any other text stays text."""
     if numeric and text:
         try:
             number = Decimal(text.replace(",", ""))
         except ArithmeticError:
-            return neutralise_formula(text)
+            return text
         return int(number) if number == number.to_integral() else float(number)
-    return neutralise_formula(text) if text else None
+    return text or None
+
+
+def put(sheet, row: int, col: int, value) -> None:
+    """Write a cell; text is typed as text, so a cell starting with = never becomes a formula."""
+    cell = sheet.cell(row, col, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
 
 
 def default_columns(years: list[int]) -> list[tuple[int, str, str]]:
@@ -62,16 +67,16 @@ def write_kpi(
     if above is None:
         above = [[1, 1, title, False]] if title else []
     for r, c, text, numeric in above:
-        sheet.cell(r, c, cell_value(text, numeric))
+        put(sheet, r, c, cell_value(text, numeric))
     for col, _, header in columns:
-        sheet.cell(header_row, col + 1, cell_value(header, False))
+        put(sheet, header_row, col + 1, cell_value(header, False))
     for offset, row in enumerate(rows):
         for col, key, _ in columns:
             text, numeric = row.get(key, ("", False))
-            sheet.cell(first + offset, col + 1, cell_value(text, numeric))
+            put(sheet, first + offset, col + 1, cell_value(text, numeric))
     last = first + len(rows) - 1
     for offset, c, text, numeric in layout.get("below", []):
-        sheet.cell(last + offset, c, cell_value(text, numeric))
+        put(sheet, last + offset, c, cell_value(text, numeric))
     same_rows = layout.get("rows") == len(rows)
     for merge in layout.get("merges", []):
         _, min_row, _, max_row = range_boundaries(merge)

@@ -194,12 +194,12 @@ OTHER_ROWS = [
 ]
 
 
-def other(rows=None, legend=OTHER_LEGEND) -> bytes:
+def other(rows=None, legend=OTHER_LEGEND, title=OTHER_TITLE) -> bytes:
     """Another area: title and legend above the header, merged 基本目標/施策 cells."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "KPI"
-    sheet["B1"] = OTHER_TITLE
+    sheet["B1"] = title
     if legend:
         sheet["B2"] = legend
     for c, text in enumerate(OTHER_HEADER, 1):
