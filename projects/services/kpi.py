@@ -137,6 +137,9 @@ class Planner:
             numbered = text.startswith(str(strategy.number)) and kv.fold(strategy.title) in text
             if text in names or numbered or text == str(strategy.number):
                 return strategy
+        if text in self.reported:
+            return None  # 〃 below a cell already reported
+        self.reported.add(text)
         if not text:
             self.error("分野 (取組) が空です。", row, "field", "no_strategy")
         else:
