@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from projects.models import Indicator, KpiEdition, ValueState
 from projects.table import kpi_values as kv
+from projects.table.eras import fiscal_year_label
 from projects.table.kpi import legend_from_json
 
 HUNDRED = Decimal(100)
@@ -83,10 +84,38 @@ class IndicatorView:
     years: list[int]
     values: dict[int, object]
     legend_label: str = ""
+    chart: object = None
 
     @property
     def pk(self):
         return self.indicator.pk
+
+    @property
+    def baseline_label(self) -> str:
+        return number_label(self.indicator.baseline, self.indicator.unit)
+
+    @property
+    def target_label(self) -> str:
+        if self.indicator.target is None:
+            return self.indicator.target_words or "―"
+        return number_label(self.indicator.target, self.indicator.unit)
+
+    @property
+    def target_year_label(self) -> str:
+        return fiscal_year_label(self.indicator.target_year) if self.indicator.target_year else ""
+
+    @property
+    def rows(self) -> list[dict]:
+        """The table beside the chart: one row per fiscal year."""
+        return [
+            {
+                "label": fiscal_year_label(year),
+                "value": value_label(self.values[year], self.indicator.unit),
+                "pending": self.values[year].state == ValueState.PENDING,
+                "survey": self.values[year].survey_period,
+            }
+            for year in self.years
+        ]
 
 
 def views(indicators, edition: KpiEdition | None) -> list[IndicatorView]:

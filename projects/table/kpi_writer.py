@@ -13,7 +13,6 @@ from decimal import Decimal
 import openpyxl
 from openpyxl.utils import get_column_letter, range_boundaries
 
-
 DEFAULT_COLUMNS = [
     (0, "field", "分野"),
     (1, "number", "No."),
