@@ -1,0 +1,130 @@
+"""Towns report the year's values of their indicators; the secretariat evaluates with the
+computed ratio beside and uploads the sheet. Scope as for activities: a town may report only
+an indicator that names it; every change is in the history."""
+
+import io
+
+import pytest
+
+from projects.models import FiscalYear, Indicator, IndicatorChange, IndicatorValue
+from projects.services.kpi import import_kpi, read_kpi_file
+from tests.support import kpi_sheets
+from tests.support.staff import client_for
+
+R2_TITLE = "【参考】成果指標評価・検証一覧（令和2年度）"
+
+
+@pytest.fixture
+def kpis(demo_users):
+    result = import_kpi(sheet=read_kpi_file(io.BytesIO(kpi_sheets.usual(title=R2_TITLE))))
+    assert result.ok
+    return {i.number: i for i in Indicator.objects.all()}
+
+
+def test_a_town_sees_only_its_indicators(demo_users, kpis):
+    html = client_for(demo_users["hagi"]).get("/staff/kpi/").content.decode()
+    assert "創業支援件数" in html and "社会増減" in html  # 各市町, 圏域全体
+    assert "圏域内観光入込客数" not in html  # 山口市・宇部市
+    assert "評価を保存" not in html
+
+
+def test_a_town_reports_a_value_and_it_is_recorded(demo_users, kpis):
+    ube = demo_users["ube"]
+    response = client_for(ube).post(
+        f"/staff/kpi/{kpis[1].pk}/value/",
+        {"value_year": "2022", "value": "１,２５０", "survey_period": "R4年1月～12月"},
+        follow=True,
+    )
+    assert (
+        "「圏域内観光入込客数（万人）」の2022年度の値を「1250」にしました。"
+        in response.content.decode()
+    )
+    value = IndicatorValue.objects.get(indicator=kpis[1], year=2022)
+    assert (value.state, value.value, value.survey_period) == ("value", 1250, "R4年1月～12月")
+    change = IndicatorChange.objects.get()
+    assert (change.user, change.field, change.old_value, change.new_value, change.source) == (
+        ube, "value", "(集計中)", "1250", "portal",
+    )  # fmt: skip
+
+
+def test_a_town_reports_pending(demo_users, kpis):
+    client_for(demo_users["yamaguchi"]).post(
+        f"/staff/kpi/{kpis[5].pk}/value/", {"value_year": "2022", "value": "集計中"}
+    )
+    value = IndicatorValue.objects.get(indicator=kpis[5], year=2022)
+    assert (value.state, value.value, value.text) == ("pending", None, "(集計中)")
+
+
+def test_a_town_is_refused_an_indicator_not_theirs(demo_users, kpis):
+    response = client_for(demo_users["hagi"]).post(
+        f"/staff/kpi/{kpis[1].pk}/value/", {"value_year": "2022", "value": "1"}
+    )
+    assert response.status_code == 403
+    assert (
+        "この成果指標の値を報告する権限がありません (担当市町に含まれていない指標です)。"
+        in response.content.decode()
+    )
+    assert IndicatorValue.objects.get(indicator=kpis[1], year=2022).state == "pending"
+    assert not IndicatorChange.objects.exists()
+
+
+def test_a_town_is_refused_once_the_year_is_locked(demo_users, kpis):
+    FiscalYear.objects.filter(year=2020).update(locked=True)
+    response = client_for(demo_users["ube"]).post(
+        f"/staff/kpi/{kpis[1].pk}/value/", {"value_year": "2022", "value": "1"}
+    )
+    assert response.status_code == 403
+    assert "令和2年度の資料は確定しているため、変更できません。" in response.content.decode()
+
+
+def test_a_value_that_is_not_a_number_is_refused_with_its_indicator(demo_users, kpis):
+    response = client_for(demo_users["ube"]).post(
+        f"/staff/kpi/{kpis[1].pk}/value/", {"value_year": "2022", "value": "たくさん"}, follow=True
+    )
+    assert (
+        "「圏域内観光入込客数（万人）」: 値「たくさん」を読めません。"
+        "数 (例: 1,234、▲12、3万5千) か「集計中」を入力してください。"
+    ) in response.content.decode()
+    assert IndicatorValue.objects.get(indicator=kpis[1], year=2022).state == "pending"
+
+
+def test_the_secretariat_evaluates_with_the_ratio_beside(demo_users, kpis):
+    client = client_for(demo_users["jimukyoku"])
+    html = client.get("/staff/kpi/").content.decode()
+    assert "達成率 (計算): <strong>70.8%</strong> (2022年度の値)" in html
+    assert "達成率 (計算): <strong>-415.0%</strong> (2021年度の値) / 集計中: 2022年度" in html
+    client.post(f"/staff/kpi/{kpis[5].pk}/evaluation/", {"evaluation": "△"})
+    assert Indicator.objects.get(pk=kpis[5].pk).evaluation == "△"
+    response = client.post(f"/staff/kpi/{kpis[5].pk}/evaluation/", {"evaluation": "D"}, follow=True)
+    assert "評価「D」は凡例 (◎○△×) にない記号です。" in response.content.decode()
+    assert Indicator.objects.get(pk=kpis[5].pk).evaluation == "△"
+
+
+def test_a_town_may_not_evaluate(demo_users, kpis):
+    response = client_for(demo_users["yamaguchi"]).post(
+        f"/staff/kpi/{kpis[5].pk}/evaluation/", {"evaluation": "◎"}
+    )
+    assert response.status_code == 403
+    assert Indicator.objects.get(pk=kpis[5].pk).evaluation == "○"
+
+
+def test_the_secretariat_uploads_the_sheet_and_sees_every_error(demo_users, r2):
+    client = client_for(demo_users["jimukyoku"])
+    rows = [list(r) for r in kpi_sheets.ROWS]
+    rows[1][11] = "◯"
+    bad = io.BytesIO(kpi_sheets.usual(rows, title=R2_TITLE))
+    bad.name = "kpi.xlsx"
+    response = client.post("/years/2020/kpi/", {"file": bad})
+    assert response.status_code == 400
+    assert (
+        "シート「成果指標」 セル L5: 評価「◯」は凡例 (◎○△×) にない記号です。"
+        in response.content.decode()
+    )
+    assert not Indicator.objects.exists()
+    good = io.BytesIO(kpi_sheets.usual(title=R2_TITLE))
+    good.name = "kpi.xlsx"
+    response = client.post("/years/2020/kpi/", {"file": good}, follow=True)
+    assert (
+        "令和2年度の成果指標を取り込みました: 新規 5、更新 0、削除 0" in response.content.decode()
+    )
+    assert client_for(demo_users["ube"]).post("/years/2020/kpi/", {}).status_code == 403
