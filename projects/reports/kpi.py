@@ -92,13 +92,20 @@ class IndicatorView:
 
     @property
     def baseline_label(self) -> str:
-        return number_label(self.indicator.baseline, self.indicator.unit)
+        written = kv.split_period(self.indicator.cells.get("baseline", ""))[0]
+        return number_label(self.indicator.baseline, self.indicator.unit, written)
 
     @property
     def target_label(self) -> str:
         if self.indicator.target is None:
             return self.indicator.target_words or "―"
-        return number_label(self.indicator.target, self.indicator.unit)
+        written = kv.split_period(self.indicator.cells.get("target", ""))[0]
+        return number_label(self.indicator.target, self.indicator.unit, written)
+
+    @property
+    def latest_label(self) -> str:
+        latest = self.achievement.latest_year
+        return value_label(self.values[latest], self.indicator.unit) if latest else "―"
 
     @property
     def target_year_label(self) -> str:
@@ -161,11 +168,15 @@ def value_label(value, unit: str = "") -> str:
         return "―"
     if value.state == ValueState.PENDING:
         return "集計中"
-    return number_label(value.value, unit)
+    return number_label(value.value, unit, value.text)
 
 
-def number_label(number: Decimal | None, unit: str = "") -> str:
+def number_label(number: Decimal | None, unit: str = "", written: str = "") -> str:
+    """A number as the sheet wrote it where it did (``9兆2,000億円`` keeps its own unit), else
+    with separators; the unit after it unless the text has one."""
     if number is None:
         return "―"
-    text = kv.format_number(number, minus="−")
-    return f"{text} {unit}".strip()
+    quantity = kv.parse_number(written) if written else None
+    if quantity is not None and quantity.number == number:
+        return written.strip() if quantity.unit else f"{written.strip()} {unit}".strip()
+    return f"{kv.format_number(number, minus='-')} {unit}".strip()

@@ -65,7 +65,7 @@ def report_value(
     new_text = "(集計中)" if reading.state == kv.PENDING else text.strip()
     numeric = reading.state == kv.VALUE
     if reading.state == kv.VALUE:
-        new_text = f"{reading.number.normalize():f}"
+        new_text = kv.format_number(reading.number, minus="-").replace(",", "")
     if (value.state, value.value, value.text) == (reading.state, reading.number, new_text) and (
         not survey_period or survey_period == value.survey_period
     ):

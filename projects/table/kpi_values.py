@@ -112,11 +112,10 @@ def read_value(text: str) -> Reading | None:
 
 def format_number(number: Decimal, *, minus: str = "▲") -> str:
     """A number as the sheet writes it: thousands separators, ▲ for minus, no trailing zeros."""
-    normalized = number.normalize()
-    if normalized == normalized.to_integral():
-        text = f"{abs(normalized.to_integral()):,}"
+    if number == number.to_integral():
+        text = f"{int(abs(number)):,}"
     else:
-        text = f"{abs(normalized):,f}"
+        text = f"{abs(number).normalize():,f}"
     return (minus if number < 0 else "") + text
 
 

@@ -127,3 +127,20 @@ def test_the_pages_queries_do_not_grow_with_the_indicators(
     # years, edition, strategies, indicators, values, municipalities, area
     with django_assert_num_queries(7):
         client.get("/kpi/")
+
+
+def test_a_measures_page_shows_its_indicators(client, site):
+    load(kpi_sheets.other(title=OTHER_R2_TITLE))
+    from projects.models import Indicator
+
+    measure = Indicator.objects.order_by("order").first().measure
+    html = client.get(f"/projects/?measure={measure.pk}").content.decode()
+    assert "この施策の成果指標" in html
+    assert (
+        "新規雇用者数（累計）</a>: 最新 260 人 / 目標 500 人 / 達成率 52.0% / 評価 B 達成率60%以上"
+        in html
+    )
+    assert "市町間の図書館相互利用冊数" not in html  # strategy 3's 施策
+    assert "この施策の成果指標" not in client.get("/projects/").content.decode()
+    page = client.get(f"/kpi/2020/1/").content.decode()
+    assert f'id="measure-{measure.pk}"' in page

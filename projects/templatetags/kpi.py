@@ -1,0 +1,18 @@
+"""The KPIs (成果指標) of a 施策, for the project list filtered by that 施策 (its page): read only
+when the list is filtered by one 施策, so the other lists cost nothing more."""
+
+from django import template
+
+from projects.models import Measure
+from projects.reports import kpi
+
+register = template.Library()
+
+
+@register.simple_tag
+def measure_kpis(measure_pk):
+    """(the 施策, the views of its indicators); (None, []) for an unknown 施策."""
+    measure = Measure.objects.select_related("strategy").filter(pk=measure_pk).first()
+    if measure is None:
+        return None, []
+    return measure, kpi.measure_indicators(measure)
