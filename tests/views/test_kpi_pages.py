@@ -142,5 +142,5 @@ def test_a_measures_page_shows_its_indicators(client, site):
     )
     assert "市町間の図書館相互利用冊数" not in html  # strategy 3's 施策
     assert "この施策の成果指標" not in client.get("/projects/").content.decode()
-    page = client.get(f"/kpi/2020/1/").content.decode()
+    page = client.get("/kpi/2020/1/").content.decode()
     assert f'id="measure-{measure.pk}"' in page
