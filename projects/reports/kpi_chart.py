@@ -10,7 +10,7 @@ from decimal import Decimal
 from projects.models import ValueState
 
 WIDTH, HEIGHT = 320, 150
-LEFT, RIGHT, TOP, BOTTOM = 12, 12, 16, 28
+LEFT, RIGHT, TOP, BOTTOM = 26, 30, 18, 28
 
 
 @dataclass
