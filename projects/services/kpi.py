@@ -176,7 +176,16 @@ class Planner:
         return self.projects.get(number)
 
 
+FIELDS = [
+    "strategy", "measure", "number", "name", "unit", "direction", "cumulative", "baseline",
+    "baseline_period", "target", "target_year", "target_words", "survey_text", "evaluation",
+    "towns_text", "order", "cells", "numeric", "previous",
+]  # fmt: skip
+VALUE_FIELDS = ["state", "value", "text", "numeric", "survey_period"]
+
+
 def write(sheet, fiscal_year, plan, result, *, user, filename) -> None:
+    """Write in bulk: a fixed number of queries however many indicators the sheet has."""
     now = timezone.now()
     edition, _ = KpiEdition.objects.get_or_create(fiscal_year=fiscal_year)
     edition.title = sheet.title
@@ -186,15 +195,13 @@ def write(sheet, fiscal_year, plan, result, *, user, filename) -> None:
     edition.source_filename, edition.imported_at = filename, now
     edition.save()
     existing = {(i.number, i.name): i for i in edition.indicators.prefetch_related("values")}
+    old_values = {key: {v.year: v for v in i.values.all()} for key, i in existing.items()}
     previous = previous_indicators(fiscal_year)
-    kept = set()
-    changes = []
+    changes, indicators = [], []
     for order, item in enumerate(plan):
         row = item.row
         indicator = existing.get((row.number, row.name)) or Indicator(edition=edition)
-        created = indicator.pk is None
-        old_values = {} if created else {v.year: v for v in indicator.values.all()}
-        if not created and indicator.evaluation != row.evaluation:
+        if indicator.pk is not None and indicator.evaluation != row.evaluation:
             changes.append(
                 change(
                     indicator, None, "evaluation", indicator.evaluation, row.evaluation, user, now
@@ -202,17 +209,33 @@ def write(sheet, fiscal_year, plan, result, *, user, filename) -> None:
             )
         fill(indicator, item, order)
         indicator.previous = previous.get((row.number, row.name)) or previous.get(row.name)
-        indicator.save()
-        kept.add(indicator.pk)
-        result.created += created
-        result.updated += not created
-        indicator.projects.set(item.projects)
-        indicator.municipalities.set(item.towns)
-        write_values(indicator, row, old_values, changes, user=user, at=now, created=created)
-    removed = edition.indicators.exclude(pk__in=kept)
+        indicators.append(indicator)
+    new = [i for i in indicators if i.pk is None]
+    old = [i for i in indicators if i.pk is not None]
+    result.created, result.updated = len(new), len(old)
+    removed = edition.indicators.exclude(pk__in=[i.pk for i in old])
     result.removed = removed.count()
     removed.delete()
+    Indicator.objects.bulk_create(new)
+    Indicator.objects.bulk_update(old, FIELDS)
+    set_links(indicators, plan)
+    write_values(indicators, plan, old_values, changes, user=user, at=now)
     IndicatorChange.objects.bulk_create(changes)
+
+
+def set_links(indicators, plan) -> None:
+    for relation, attribute in (
+        (Indicator.projects, "projects"),
+        (Indicator.municipalities, "towns"),
+    ):
+        through = relation.through
+        target = relation.field.m2m_reverse_field_name()
+        through.objects.filter(indicator__in=indicators).delete()
+        through.objects.bulk_create(
+            through(indicator=indicator, **{target: other})
+            for indicator, item in zip(indicators, plan, strict=True)
+            for other in getattr(item, attribute)
+        )
 
 
 def fill(indicator: Indicator, item: Planned, order: int) -> None:
@@ -233,20 +256,27 @@ def fill(indicator: Indicator, item: Planned, order: int) -> None:
     indicator.numeric = sorted(row.numeric)
 
 
-def write_values(indicator, row, old_values, changes, *, user, at, created) -> None:
-    survey_year = row.survey.year if row.survey else None
-    for year, cell in row.values.items():
-        old = old_values.pop(year, None)
-        value = old or IndicatorValue(indicator=indicator, year=year)
-        before = value.text if old else None
-        value.state, value.value = cell.state, cell.number
-        value.text, value.numeric = cell.text, cell.numeric
-        value.survey_period = row.survey_text if year == survey_year else value.survey_period
-        value.save()
-        if not created and before != cell.text:
-            changes.append(change(indicator, year, "value", before or "", cell.text, user, at))
-    for value in old_values.values():
-        value.delete()
+def write_values(indicators, plan, old_values, changes, *, user, at) -> None:
+    create, update, stale = [], [], []
+    for indicator, item in zip(indicators, plan, strict=True):
+        row = item.row
+        olds = dict(old_values.get((row.number, row.name), {}))
+        survey_year = row.survey.year if row.survey else None
+        for year, cell in row.values.items():
+            old = olds.pop(year, None)
+            value = old or IndicatorValue(indicator=indicator, year=year)
+            before = value.text if old else None
+            value.state, value.value = cell.state, cell.number
+            value.text, value.numeric = cell.text, cell.numeric
+            if year == survey_year:
+                value.survey_period = row.survey_text
+            (update if old else create).append(value)
+            if old_values.get((row.number, row.name)) is not None and before != cell.text:
+                changes.append(change(indicator, year, "value", before or "", cell.text, user, at))
+        stale.extend(v.pk for v in olds.values())
+    IndicatorValue.objects.filter(pk__in=stale).delete()
+    IndicatorValue.objects.bulk_create(create)
+    IndicatorValue.objects.bulk_update(update, VALUE_FIELDS)
 
 
 def change(indicator, year, field_name, old, new, user, at) -> IndicatorChange:
