@@ -32,11 +32,12 @@ _PART_RX = re.compile(rf"({_GROUP})([兆億万千]?)")
 
 
 def fold(text: str) -> str:
-    """A parsing copy: full-width forms folded, every range mark made "~", spaces dropped."""
+    """A parsing copy: full-width forms folded, every range mark made "~", spaces dropped
+    (but those between two digits, so that ``12 34`` stays two numbers)."""
     folded = unicodedata.normalize("NFKC", text)
     for mark in RANGE_MARKS:
         folded = folded.replace(mark, "~")
-    return re.sub(r"\s+", "", folded)
+    return re.sub(r"(?<![0-9])\s+|\s+(?![0-9])", "", folded)
 
 
 def strip_brackets(text: str) -> str:

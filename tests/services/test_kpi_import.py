@@ -157,3 +157,21 @@ def test_the_import_command_lists_every_error(r2, tmp_path):
         "取り込みませんでした (1 件の誤り):\n"
         "シート「成果指標」 セル F4: 2021年度の値「1,1888」を読めません (数、(集計中)、―、- のいずれかです)。"
     )
+
+
+def test_an_indicator_keeps_its_identity_from_year_to_year(r2):
+    from projects.services.years import roll_over
+
+    load(kpi_sheets.usual(title=R2_TITLE))
+    roll_over(source=r2)
+    rows = [list(r) for r in kpi_sheets.ROWS]
+    rows[0][1] = "6"  # renumbered: still the same indicator by its name
+    rows[4][2] = "保育所等待機児童数（人）"  # renamed and its number kept: a new indicator
+    result = load(kpi_sheets.usual(rows, title="【参考】成果指標評価・検証一覧（令和3年度）"))
+    assert [str(e) for e in result.errors] == []
+    r3 = {i.name: i for i in Indicator.objects.filter(edition__fiscal_year__year=2021)}
+    r2_ids = {i.name: i.pk for i in Indicator.objects.filter(edition__fiscal_year__year=2020)}
+    assert r3["圏域内観光入込客数（万人）"].previous_id == r2_ids["圏域内観光入込客数（万人）"]
+    assert r3["社会増減（人）"].previous_id == r2_ids["社会増減（人）"]
+    assert r3["保育所等待機児童数（人）"].previous is None
+    assert r3["社会増減（人）"].strategy.fiscal_year.year == 2021
