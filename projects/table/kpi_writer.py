@@ -37,7 +37,10 @@ def cell_value(text: str, numeric: bool):
 
 
 def put(sheet, row: int, col: int, value) -> None:
-    """Write a cell; text is typed as text, so a cell starting with = never becomes a formula."""
+    """Write a cell; text is typed as text, so a cell starting with = never becomes a formula.
+    An empty cell is not made at all (as in the workbook it came from)."""
+    if value is None:
+        return
     cell = sheet.cell(row, col, value)
     if isinstance(value, str):
         cell.data_type = "s"
