@@ -44,6 +44,7 @@ kpi_patterns = [
     path("opendata/kpi-<int:year>.<str:fmt>", kpi.kpi_file, name="kpi_file"),
     path("opendata/kpi-schema.json", kpi.kpi_schema, name="kpi_schema"),
     path("staff/kpi/", kpi_staff.indicator_list, name="staff_kpi"),
+    path("staff/kpi/<int:year>.xlsx", kpi_staff.export, name="staff_kpi_export"),
     path("staff/kpi/<int:pk>/value/", kpi_staff.report, name="staff_kpi_value"),
     path("staff/kpi/<int:pk>/evaluation/", kpi_staff.evaluate, name="staff_kpi_evaluation"),
     path("years/<int:year>/kpi/", kpi_staff.upload, name="kpi_upload"),

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 from projects import permissions
 from projects.models import FiscalYear, Indicator, IndicatorChange, KpiEdition
 from projects.reports import kpi as data
+from projects.reports.kpi_export import workbook_bytes
 from projects.services import kpi_reports
 from projects.services.kpi import import_kpi, read_kpi_file
 from projects.table.files import WorkbookError
 
+from .downloads import attachment
 from .years import secretariat_only
 
 NOT_STAFF = "成果指標の報告は、市町の担当者と事務局が行えます。"
@@ -58,8 +60,20 @@ def indicator_list(request):
             if edition
             else "",
             "history": history,
+            "working": FiscalYear.objects.working(),
         },
     )
+
+
+@login_required
+def export(request, year):
+    """The year's KPI sheet as xlsx, in the layout it was imported in (portal staff)."""
+    if not permissions.is_portal_staff(request.user):
+        return render(request, "projects/staff/forbidden.html", {"message": NOT_STAFF}, status=403)
+    edition = get_object_or_404(
+        KpiEdition.objects.select_related("fiscal_year"), fiscal_year__year=year
+    )
+    return attachment(workbook_bytes(edition), "xlsx", f"renkei-kpi-{year}.xlsx")
 
 
 def _back(indicator):

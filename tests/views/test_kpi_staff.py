@@ -128,3 +128,22 @@ def test_the_secretariat_uploads_the_sheet_and_sees_every_error(demo_users, r2):
         "令和2年度の成果指標を取り込みました: 新規 5、更新 0、削除 0" in response.content.decode()
     )
     assert client_for(demo_users["ube"]).post("/years/2020/kpi/", {}).status_code == 403
+
+
+def test_staff_download_the_sheet_as_it_was_imported(demo_users, kpis):
+    import openpyxl
+
+    response = client_for(demo_users["hagi"]).get("/staff/kpi/2020.xlsx")
+    assert response["Content-Disposition"] == 'attachment; filename="renkei-kpi-2020.xlsx"'
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert (sheet["A1"].value, sheet["D6"].value, sheet["E6"].value) == (
+        R2_TITLE,
+        "▲899（R元）",
+        "▲１２１",
+    )
+    assert client_for(None).get("/staff/kpi/2020.xlsx").status_code == 302  # to the login
+
+
+def test_the_secretariat_is_offered_the_upload_before_any_sheet(demo_users, r2):
+    html = client_for(demo_users["jimukyoku"]).get("/staff/kpi/").content.decode()
+    assert '<a href="/years/2020/kpi/">令和2年度の成果指標の表 (xlsx) を取り込む</a>' in html
