@@ -172,11 +172,12 @@ def value_label(value, unit: str = "") -> str:
 
 
 def number_label(number: Decimal | None, unit: str = "", written: str = "") -> str:
-    """A number as the sheet wrote it where it did (``9兆2,000億円`` keeps its own unit), else
-    with separators; the unit after it unless the text has one."""
+    """A number for a page: with separators and a real minus sign (▲ is the sheet's minus, read
+    aloud as a triangle), the unit after it; a number the sheet wrote with units inside it
+    (``9兆2,000億円``) as written."""
     if number is None:
         return "―"
     quantity = kv.parse_number(written) if written else None
-    if quantity is not None and quantity.number == number:
-        return written.strip() if quantity.unit else f"{written.strip()} {unit}".strip()
-    return f"{kv.format_number(number, minus='-')} {unit}".strip()
+    if quantity is not None and quantity.number == number and any(u in written for u in "兆億万千"):
+        return written.strip()
+    return f"{kv.format_number(number, minus='−')} {unit}".strip()

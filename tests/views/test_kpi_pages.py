@@ -163,3 +163,9 @@ def test_the_english_pages_mark_every_piece_of_japanese(client, usual):
         'KPIs: 1 <span lang="ja">圏域全体の経済成長のけん引</span>'
         in client.get("/en/kpi/2020/1/").content.decode()
     )
+
+
+def test_numbers_read_well_aloud(client, usual):
+    page = text_of(client.get("/kpi/2020/2/").content.decode())
+    assert " 令和2年度 −121 人 " in page  # ▲１２１ in the sheet
+    assert " 令和2年度 9兆2,000億円 " in page  # its units inside the number, as written
