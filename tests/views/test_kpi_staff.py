@@ -147,3 +147,20 @@ def test_staff_download_the_sheet_as_it_was_imported(demo_users, kpis):
 def test_the_secretariat_is_offered_the_upload_before_any_sheet(demo_users, r2):
     html = client_for(demo_users["jimukyoku"]).get("/staff/kpi/").content.decode()
     assert '<a href="/years/2020/kpi/">令和2年度の成果指標の表 (xlsx) を取り込む</a>' in html
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_with_a_message(demo_users, r2):
+    client = client_for(demo_users["jimukyoku"])
+    upload = io.BytesIO(b"not a workbook")
+    upload.name = "kpi.xlsx"
+    response = client.post("/years/2020/kpi/", {"file": upload})
+    assert response.status_code == 400
+    assert "取り込みませんでした (1 件の誤り):" in response.content.decode()
+    no_table = io.BytesIO(kpi_sheets.usual(header=["項目", "内容"], title=R2_TITLE))
+    no_table.name = "memo.xlsx"
+    response = client.post("/years/2020/kpi/", {"file": no_table})
+    assert (
+        "成果指標の表の見出し行 (成果指標・策定時または基準値・年度の列・目標値) が見つかりません。"
+        in response.content.decode()
+    )
+    assert not Indicator.objects.exists()
