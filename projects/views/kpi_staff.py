@@ -105,9 +105,8 @@ def report(request, pk):
     if change is None:
         messages.info(request, f"「{indicator.name}」の値は変わっていません。")
     else:
-        messages.success(
-            request, f"「{indicator.name}」の{year}年度の値を「{change.new_value}」にしました。"
-        )
+        shown = data.value_label(indicator.values.get(year=year), indicator.unit)
+        messages.success(request, f"「{indicator.name}」の{year}年度の値を「{shown}」にしました。")
     return _back(indicator)
 
 

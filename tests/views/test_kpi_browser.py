@@ -73,3 +73,40 @@ def test_the_chart_sits_beside_its_table_on_a_desktop_and_above_it_on_a_phone(pa
     assert phone["chartBottom"] <= phone["tableTop"]
     table = page.get_by_role("table", name="圏域内観光入込客数（万人）の値 (単位: 万人)")
     assert "令和4年度 集計中" in table.inner_text().replace("\t", " ")
+
+
+@pytest.fixture
+def kpi_staff_site(kpi_site, settings):
+    from django.core.management import call_command
+
+    from projects.models import StaffProfile
+
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    settings.DEBUG = False
+    StaffProfile.objects.update(is_demo=False)  # used as real accounts, with DEBUG off
+    return kpi_site
+
+
+def test_a_town_reports_a_value_on_a_phone_and_the_page_passes_axe(page, kpi_staff_site):
+    from tests.support.staff import PASSWORD
+
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(page.base_url + "/accounts/login/?next=/staff/kpi/")
+    page.get_by_label("ユーザー名").fill("ube")
+    page.get_by_label("パスワード").fill(PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url("**/staff/kpi/")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 375
+    if AXE.exists():
+        assert axe_violations(page) == []
+    shipments = Indicator.objects.get(number=4)
+    form = page.locator(f"#kpi-{shipments.pk}")
+    form.get_by_label("年度").select_option(label="2021年度")
+    form.get_by_label("値 (または 集計中)").fill("9兆3,100億円")
+    form.get_by_role("button", name="報告する").click()
+    page.wait_for_url("**/staff/kpi/?year=2020*")
+    assert page.get_by_role("status").first.inner_text() == (
+        "「圏域の製造品出荷額」の2021年度の値を「9,310,000,000,000 円」にしました。"
+    )
+    assert shipments.values.get(year=2021).value == 9310000000000

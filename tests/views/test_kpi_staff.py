@@ -36,7 +36,7 @@ def test_a_town_reports_a_value_and_it_is_recorded(demo_users, kpis):
         follow=True,
     )
     assert (
-        "「圏域内観光入込客数（万人）」の2022年度の値を「1250」にしました。"
+        "「圏域内観光入込客数（万人）」の2022年度の値を「1,250 万人」にしました。"
         in response.content.decode()
     )
     value = IndicatorValue.objects.get(indicator=kpis[1], year=2022)
