@@ -48,6 +48,7 @@ kpi_patterns = [
     path("staff/kpi/<int:pk>/value/", kpi_staff.report, name="staff_kpi_value"),
     path("staff/kpi/<int:pk>/evaluation/", kpi_staff.evaluate, name="staff_kpi_evaluation"),
     path("years/<int:year>/kpi/", kpi_staff.upload, name="kpi_upload"),
+    path("years/<int:year>/kpi/carry-over/", kpi_staff.carry_over, name="kpi_carry_over"),
 ]
 
 staff_patterns = [

@@ -15,7 +15,7 @@ from projects import permissions
 from projects.models import FiscalYear, Indicator, IndicatorChange, KpiEdition
 from projects.reports import kpi as data
 from projects.reports.kpi_export import workbook_bytes
-from projects.services import kpi_reports
+from projects.services import kpi_reports, kpi_rollover
 from projects.services.kpi import import_kpi, read_kpi_file
 from projects.table.files import WorkbookError
 
@@ -42,6 +42,7 @@ def indicator_list(request):
     if not permissions.is_portal_staff(request.user):
         return render(request, "projects/staff/forbidden.html", {"message": NOT_STAFF}, status=403)
     edition = _edition(request)
+    working = FiscalYear.objects.working()
     views = []
     if edition is not None:
         views = data.views(kpi_reports.indicators_for(request.user, edition), edition)
@@ -60,9 +61,31 @@ def indicator_list(request):
             if edition
             else "",
             "history": history,
-            "working": FiscalYear.objects.working(),
+            "working": working,
+            "can_carry_over": permissions.is_secretariat(request.user)
+            and edition is not None
+            and working is not None
+            and working.year > edition.fiscal_year.year
+            and not KpiEdition.objects.filter(fiscal_year=working).exists(),
         },
     )
+
+
+@secretariat_only
+@require_POST
+def carry_over(request, year):
+    target = get_object_or_404(FiscalYear, year=year)
+    try:
+        edition = kpi_rollover.carry_over(user=request.user, target=target)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("/staff/kpi/")
+    messages.success(
+        request,
+        f"{target.label}の成果指標を前年度から作りました ({edition.indicators.count()} 指標)。"
+        "評価は空欄です。新しい表を取り込むと、同じ番号と名称の指標を更新します。",
+    )
+    return redirect(f"/staff/kpi/?year={year}")
 
 
 @login_required

@@ -164,3 +164,24 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_message(demo_users, r2)
         in response.content.decode()
     )
     assert not Indicator.objects.exists()
+
+
+def test_the_secretariat_makes_next_years_kpis_from_this_years(demo_users, kpis, r2):
+    from projects.services.years import roll_over
+
+    roll_over(source=r2)
+    client = client_for(demo_users["jimukyoku"])
+    html = client.get("/staff/kpi/").content.decode()
+    assert "令和3年度の成果指標を令和2年度から作る" in html
+    response = client.post("/years/2021/kpi/carry-over/", follow=True)
+    assert "令和3年度の成果指標を前年度から作りました (5 指標)。" in response.content.decode()
+    r3 = Indicator.objects.filter(edition__fiscal_year__year=2021).order_by("order")
+    assert [i.previous_id for i in r3] == [kpis[n].pk for n in (1, 2, 3, 4, 5)]
+    assert {i.strategy.fiscal_year.year for i in r3} == {2021}
+    assert [i.evaluation for i in r3] == ["", "", "", "", ""]
+    assert r3[0].edition.title == "【参考】成果指標評価・検証一覧（令和3年度）"
+    assert IndicatorValue.objects.get(indicator=r3[0], year=2021).value == 1188
+    assert [m.name for m in r3[0].municipalities.all()] == ["山口市", "宇部市"]
+    again = client.post("/years/2021/kpi/carry-over/", follow=True)
+    assert "令和3年度の成果指標はもうあります。" in again.content.decode()
+    assert client_for(demo_users["ube"]).post("/years/2021/kpi/carry-over/").status_code == 403
