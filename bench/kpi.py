@@ -71,7 +71,7 @@ def measure(times: int, repeat: int) -> None:
     from django.test import Client
 
     from projects.models import FiscalYear, KpiEdition
-    from projects.reports.kpi_export import workbook_bytes
+    from projects.reports.kpi.export import workbook_bytes
     from projects.services.imports import import_overview, read_workbook
     from projects.services.kpi import import_kpi, read_kpi_file
 

@@ -1,6 +1,6 @@
 """Admin of the KPIs (成果指標), to read: the sheet is uploaded on 「成果指標の取込」 (a link on
 each edition), values are reported and evaluations set on 「成果指標の報告」, so that every
-write goes through ``services.kpi`` / ``services.kpi_reports`` with its checks and history."""
+write goes through ``services.kpi`` (import, reporting) with its checks and history."""
 
 from django.contrib import admin
 from django.urls import reverse

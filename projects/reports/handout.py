@@ -11,7 +11,7 @@ from projects.table.eras import fiscal_year_label
 from projects.table.html import html_table
 from projects.table.model import Overview
 
-from .kpi_handout import kpi_section
+from .kpi.handout import kpi_section
 
 STYLESHEET = settings.BASE_DIR / "static" / "shiryo-pdf.css"
 PdfUnavailable = pdf.PdfUnavailable

@@ -21,6 +21,6 @@ def measure_kpis(measure_pk):
 @register.simple_tag
 def round_kpis(fiscal_year, municipality=None):
     """Each responsible town's indicators in a round and how many have the year's value."""
-    from projects.reports.kpi_round import round_kpis as read
+    from projects.reports.kpi.round import round_kpis as read
 
     return read(fiscal_year, municipality)

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from projects.models import KpiEdition
 from projects.reports import kpi as data
 from projects.reports import public
-from projects.reports.kpi_chart import chart
-from projects.reports.kpi_export import to_csv, to_json
+from projects.reports.kpi.chart import chart
+from projects.reports.kpi.export import to_csv, to_json
 
 from .opendata import OPEN, published_year
 from .page_cache import cached_response, render_public

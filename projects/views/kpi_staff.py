@@ -1,7 +1,7 @@
 """The KPI pages of the portal's own people: a town reports the year's values of its indicators
 (or 集計中); the secretariat sees every indicator, sets the evaluation with the computed
 achievement ratio beside it, and uploads the year's 成果指標 sheet. Writes go through
-``services.kpi_reports`` and ``services.kpi``; every check is made there, on the server."""
+``services.kpi.reporting`` and ``services.kpi``; every check is made there, on the server."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from django.views.decorators.http import require_POST
 from projects import permissions
 from projects.models import FiscalYear, Indicator, IndicatorChange, KpiEdition
 from projects.reports import kpi as data
-from projects.reports.kpi_export import workbook_bytes
-from projects.services import kpi_reports, kpi_rollover
+from projects.reports.kpi.export import workbook_bytes
 from projects.services.kpi import import_kpi, read_kpi_file
+from projects.services.kpi import reporting as kpi_reports
+from projects.services.kpi import rollover as kpi_rollover
 from projects.table.files import WorkbookError
 
 from .downloads import attachment

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from projects.models import Indicator, IndicatorChange, IndicatorValue, KpiEdition
-from projects.reports.kpi_export import workbook_bytes
+from projects.reports.kpi.export import workbook_bytes
 from projects.services.kpi import import_kpi, read_kpi_file
 from tests.support import kpi_sheets
 

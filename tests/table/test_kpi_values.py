@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from projects.table.kpi import parse_legend
-from projects.table.kpi_values import (
+from projects.table.kpi.values import (
     NONE,
     PENDING,
     VALUE,

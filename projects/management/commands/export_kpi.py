@@ -5,7 +5,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.models import KpiEdition
-from projects.reports.kpi_export import to_csv, to_json, workbook_bytes
+from projects.reports.kpi.export import to_csv, to_json, workbook_bytes
 
 WRITERS = {"xlsx": workbook_bytes, "json": to_json, "csv": to_csv}
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from projects.models import Indicator, KpiEdition, ValueState
-from projects.table import kpi_values as kv
 from projects.table.eras import fiscal_year_label
 from projects.table.kpi import legend_from_json
+from projects.table.kpi import values as kv
 
 HUNDRED = Decimal(100)
 

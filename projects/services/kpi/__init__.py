@@ -27,10 +27,10 @@ from projects.models import (
     Project,
     Strategy,
 )
-from projects.table import kpi_values as kv
 from projects.table.eras import fiscal_year_label
 from projects.table.kpi import IndicatorRow, KpiSheet
-from projects.table.kpi_reader import read_kpi
+from projects.table.kpi import values as kv
+from projects.table.kpi.reader import read_kpi
 from projects.table.model import Problem
 
 NO_YEAR = "表題から年度を読めません。年度を指定してください (例: import_kpi --year 2022)。"

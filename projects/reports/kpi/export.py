@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 
 from projects.models import KpiEdition, ValueState
-from projects.table import kpi_values as kv
 from projects.table.formats import csv_bytes
-from projects.table.kpi_writer import default_columns, write_kpi
+from projects.table.kpi import values as kv
+from projects.table.kpi.writer import default_columns, write_kpi
 from projects.table.licence import LICENSE
 
-from .kpi import achievement, format_ratio
-from .kpi import legend_from_json as _legend
+from . import achievement, format_ratio
+from . import legend_from_json as _legend
 
 SCHEMA_URL = "/opendata/kpi-schema.json"
 

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 
 from projects.models import KpiEdition
 
-from .kpi import views
+from . import views
 
 
 def kpi_section(fiscal_year: int | None) -> str:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from projects import cache as public_cache
 from projects import permissions
 from projects.models import ChangeSource, Indicator, IndicatorChange, IndicatorValue
-from projects.table import kpi_values as kv
+from projects.table.kpi import values as kv
 
 NOT_THEIRS = "この成果指標の値を報告する権限がありません (担当市町に含まれていない指標です)。"
 ONLY_SECRETARIAT = "評価は事務局が付けます。"

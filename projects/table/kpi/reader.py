@@ -9,10 +9,11 @@ from decimal import Decimal
 import openpyxl
 from openpyxl.utils import get_column_letter
 
-from . import kpi_values as kv
-from .eras import parse_fiscal_year
-from .files import DEFAULT_MAX_BYTES, WorkbookError, check_file, unreadable
-from .kpi import (
+from ..eras import parse_fiscal_year
+from ..files import DEFAULT_MAX_BYTES, WorkbookError, check_file, unreadable
+from ..members import Members
+from ..model import Problem
+from . import (
     ALL_TOWNS_WORDS,
     DITTO,
     NUMERIC,
@@ -24,8 +25,7 @@ from .kpi import (
     find_header,
     parse_legend,
 )
-from .members import Members
-from .model import Problem
+from . import values as kv
 
 NO_HEADER = (
     "成果指標の表の見出し行 (成果指標・策定時または基準値・年度の列・目標値) が見つかりません。"

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import kpi_values as kv
-from .model import Problem
+from ..model import Problem
+from . import values as kv
 
 HEADER_SCAN_ROWS = 20
 DITTO = ("〃", "”", "\u3003", "同上")
