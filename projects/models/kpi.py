@@ -65,10 +65,10 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(edition__fiscal_year__published=True)
 
     def for_page(self):
-        """Everything a page shows of its indicators, in three queries however many. Read them
+        """Everything a page shows of its indicators, in four queries however many. Read them
         through ``edition.indicators`` so that each shares the one edition (and its year)."""
         return self.select_related("strategy", "measure__strategy").prefetch_related(
-            "values", "municipalities"
+            "values", "municipalities", "projects"
         )
 
     def for_municipality(self, municipality):

@@ -130,8 +130,8 @@ def test_the_pages_queries_do_not_grow_with_the_indicators(
                 assert client.get(url).status_code == 200
             counts.append(len(queries))
     assert counts[:2] == counts[2:]
-    # years, edition, strategies, indicators, values, municipalities, area
-    with django_assert_num_queries(7):
+    # years, edition, strategies, indicators, values, municipalities, projects, area
+    with django_assert_num_queries(8):
         client.get("/kpi/")
 
 
@@ -169,3 +169,12 @@ def test_numbers_read_well_aloud(client, usual):
     page = text_of(client.get("/kpi/2020/2/").content.decode())
     assert " 令和2年度 −121 人 " in page  # ▲１２１ in the sheet
     assert " 令和2年度 9兆2,000億円 " in page  # its units inside the number, as written
+
+
+def test_an_indicator_links_the_projects_it_names(client, site):
+    load(kpi_sheets.other(title=OTHER_R2_TITLE))
+    html = client.get("/kpi/2020/1/").content.decode()
+    from projects.models import Project
+
+    first = Project.objects.get(fiscal_year=site, number=1)
+    assert f'<a href="/projects/{first.pk}/" lang="ja">1 {first.name}</a>' in html

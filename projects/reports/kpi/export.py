@@ -18,7 +18,7 @@ SCHEMA_URL = "/opendata/kpi-schema.json"
 
 
 def edition_indicators(edition: KpiEdition):
-    return edition.indicators.for_page().prefetch_related("projects")
+    return edition.indicators.for_page()
 
 
 def sheet_row(indicator) -> dict[str, tuple[str, bool]]:

@@ -46,7 +46,7 @@ def carry_over(*, user, target: FiscalYear) -> KpiEdition:
         layout=source.layout,
         imported_at=None,
     )
-    old = list(source.indicators.for_page().prefetch_related("projects"))
+    old = list(source.indicators.for_page())
     projects = {p.number: p for p in target.projects.exclude(number=None)}
     copies = [_copy(indicator, edition, strategies, measures, target) for indicator in old]
     Indicator.objects.bulk_create(copies)
