@@ -83,6 +83,16 @@ def test_the_json_follows_its_schema_and_the_ratios_are_the_hand_computed_ones(c
     assert visitors["values"][1] == {
         "fiscal_year": 2021, "state": "value", "value": 1188, "text": "1,188",
         "survey_period": "R3年1月～12月",
+        "survey": {"kind": "calendar", "start": "2021-01", "end": "2021-12"},
+    }  # fmt: skip
+    migration = document["indicators"][2]
+    assert migration["values"][2]["survey"] == {
+        "kind": "calendar",
+        "start": "2022-10",
+        "end": "2023-09",
+    }
+    assert document["indicators"][1]["values"][2]["survey"] == {
+        "kind": "fiscal", "start": "2022-04", "end": "2023-03",
     }  # fmt: skip
     assert visitors["values"][2]["state"] == "pending"
 

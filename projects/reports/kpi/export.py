@@ -100,6 +100,7 @@ def indicator_json(indicator, legend) -> dict:
                 "value": _number(v.value),
                 "text": v.text,
                 "survey_period": v.survey_period,
+                "survey": period_json(v.survey_period),
             }
             for v in indicator.values.all()
         ],
@@ -108,6 +109,18 @@ def indicator_json(indicator, legend) -> dict:
         "achievement_ratio": _number(got.ratio),
         "municipalities": [m.name for m in indicator.municipalities.all()],
         "projects": [p.number for p in indicator.projects.all()],
+    }
+
+
+def period_json(text: str) -> dict | None:
+    """A period as data: calendar months or a fiscal year (April–March), first and last month."""
+    period = kv.parse_period(text) if text else None
+    if period is None:
+        return None
+    return {
+        "kind": "fiscal" if period.fiscal else "calendar",
+        "start": f"{period.start[0]:04d}-{period.start[1]:02d}",
+        "end": f"{period.end[0]:04d}-{period.end[1]:02d}",
     }
 
 
