@@ -79,7 +79,11 @@ def test_the_json_follows_its_schema_and_the_ratios_are_the_hand_computed_ones(c
     assert ratios == {1: -415.0, 2: None, 3: 95.6, 4: 16.7, 5: 70.8}
     visitors = document["indicators"][0]
     assert visitors["unit"] == "万人"
-    assert visitors["baseline"] == {"value": 1520, "period": "2018年", "text": "1,520（H30）"}
+    assert visitors["baseline"] == {
+        "value": 1520, "period": "2018年", "text": "1,520（H30）",
+        "span": {"kind": "calendar", "start": "2018-01", "end": "2018-12"},
+    }  # fmt: skip
+    assert document["indicators"][1]["baseline"]["span"]["kind"] == "fiscal"  # R元年度
     assert visitors["values"][1] == {
         "fiscal_year": 2021, "state": "value", "value": 1188, "text": "1,188",
         "survey_period": "R3年1月～12月",

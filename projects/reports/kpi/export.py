@@ -85,6 +85,7 @@ def indicator_json(indicator, legend) -> dict:
         "baseline": {
             "value": _number(indicator.baseline),
             "period": indicator.baseline_period,
+            "span": period_json(indicator.baseline_period),
             "text": indicator.cells.get("baseline", ""),
         },
         "target": {
