@@ -119,3 +119,22 @@ def test_legends_read_from_the_sheet():
     ]
     assert scored.find("Ｂ").symbol == "B"  # full-width letters are the same letter
     assert parse_legend("成果指標の一覧") is None
+
+
+def test_the_kpi_modules_import_no_django():
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+    from tests.table.test_purity import PROBE
+
+    names = [f"projects.table.kpi.{m}" for m in ("values", "reader", "writer")]
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, "projects.table.kpi", *names],
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"
