@@ -185,3 +185,20 @@ def test_the_secretariat_makes_next_years_kpis_from_this_years(demo_users, kpis,
     again = client.post("/years/2021/kpi/carry-over/", follow=True)
     assert "令和3年度の成果指標はもうあります。" in again.content.decode()
     assert client_for(demo_users["ube"]).post("/years/2021/kpi/carry-over/").status_code == 403
+
+
+def test_a_report_shows_on_the_cached_public_page(
+    demo_users, kpis, client, django_capture_on_commit_callbacks
+):
+    from projects.models import FiscalYear
+
+    FiscalYear.objects.filter(year=2020).update(published=True, is_current=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        pass
+    before = client.get("/kpi/2020/1/").content.decode()
+    assert "1,250" not in before
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(demo_users["ube"]).post(
+            f"/staff/kpi/{kpis[1].pk}/value/", {"value_year": "2022", "value": "1,250"}
+        )
+    assert "1,250 万人" in client.get("/kpi/2020/1/").content.decode()
