@@ -175,3 +175,16 @@ def test_an_indicator_keeps_its_identity_from_year_to_year(r2):
     assert r3["社会増減（人）"].previous_id == r2_ids["社会増減（人）"]
     assert r3["保育所等待機児童数（人）"].previous is None
     assert r3["社会増減（人）"].strategy.fiscal_year.year == 2021
+
+
+def test_indicators_after_a_gap_and_a_sub_heading_are_read_and_written_back_in_place(r2):
+    source = kpi_sheets.usual(title=R2_TITLE, gap_after=2)
+    result = load(source)
+    assert [str(e) for e in result.errors] == []
+    assert result.created == 5  # none lost after the sub-heading
+    assert cells(workbook_bytes(KpiEdition.objects.get())) == cells(source)
+    sheet = openpyxl.load_workbook(io.BytesIO(source)).worksheets[0]
+    assert (
+        sheet["A7"].value == "（以下、令和3年度に追加した指標）"
+        and sheet["C8"].value == "社会増減（人）"
+    )

@@ -102,7 +102,9 @@ ROWS = [
 LEGEND = "凡例：◎目標達成　○概ね順調　△遅れ　×未着手"
 
 
-def usual(rows=None, legend=LEGEND, title=TITLE, header=None) -> bytes:
+def usual(rows=None, legend=LEGEND, title=TITLE, header=None, gap_after=None) -> bytes:
+    """The usual sheet; ``gap_after=n`` leaves a blank row and a sub-heading after the n-th
+    indicator (the next ones further down)."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "成果指標"
@@ -111,12 +113,17 @@ def usual(rows=None, legend=LEGEND, title=TITLE, header=None) -> bytes:
     for c, text in enumerate(header or HEADER, 1):
         sheet.cell(3, c, text)
     rows = ROWS if rows is None else rows
-    for r, row in enumerate(rows, 4):
+    r = 4
+    for index, row in enumerate(rows):
         for c, text in enumerate(row, 1):
             if text != "":
                 sheet.cell(r, c, text)
+        r += 1
+        if gap_after == index + 1:
+            sheet.cell(r + 1, 1, "（以下、令和3年度に追加した指標）")
+            r += 2
     if legend:
-        sheet.cell(4 + len(rows) + 1, 1, legend)
+        sheet.cell(r + 1, 1, legend)
     sheet.column_dimensions["C"].width = 36
     workbook.create_sheet("メモ")["A1"] = "作業用"
     buffer = io.BytesIO()

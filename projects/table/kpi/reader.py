@@ -72,31 +72,30 @@ class SheetReader:
         texts = [cell_text(v) for row in above for v in row if v is not None]
         title = next((t for t in texts if t.strip()), "")
         year = next((y for y in map(parse_fiscal_year, texts) if y), None)
-        data, below = self.split_rows()
-        legend = self.find_legend(texts + [cell_text(v) for _, row in below for v in row if v])
+        data, other = self.split_rows()
+        legend = self.find_legend(texts + [cell_text(v) for _, row in other for v in row if v])
         indicators = [self.read_row(index, row) for index, row in data]
         self.fill_down(indicators)
         for indicator in indicators:
             self.check_row(indicator, legend)
-        layout = self.layout(data, below)
+        layout = self.layout(data, other)
         return KpiSheet(
             self.sheet.title, year, title, legend, self.columns, indicators, layout, self.errors
         )
 
     def split_rows(self):
-        """The indicator rows (a name or a number), then what follows the table (legend, notes)."""
+        """The indicator rows (a name or a number) wherever they are under the header, and the
+        other rows with text (legend, notes, a sub-heading between indicators)."""
         keys = {key: col for col, key, _ in self.columns}
-        data, below = [], []
+        data, other = [], []
         for index in range(self.header_index + 1, len(self.rows)):
             row = self.rows[index]
             named = any(cell_text(self.value(row, keys.get(k))).strip() for k in ("name", "number"))
-            if named and not below:
+            if named:
                 data.append((index, row))
-            elif any(v is not None and cell_text(v).strip() for v in row) or below:
-                below.append((index, row))
-        while below and not any(v is not None and cell_text(v).strip() for v in below[-1][1]):
-            below.pop()
-        return data, below
+            elif any(v is not None and cell_text(v).strip() for v in row):
+                other.append((index, row))
+        return data, other
 
     @staticmethod
     def value(row, col):
@@ -302,35 +301,40 @@ class SheetReader:
             return
         ind.project_numbers = [int(p) for p in parts]
 
-    def layout(self, data, below) -> dict:
+    def layout(self, data, other) -> dict:
         """What the writer needs to give the sheet back as it was: the cells above the header,
-        the header, the cells below the table (by their distance from its last row), merges,
-        column widths."""
-        sheet, first = self.sheet, self.header_index + 2
-        last = data[-1][0] + 1 if data else self.header_index + 1
-        above = [
+        the header, where each indicator row was, the other cells under the header (by their
+        distance from the first indicator row, or for those below the table from its last),
+        merges, column widths."""
+        sheet = self.sheet
+        first = data[0][0] if data else self.header_index + 1
+        last = data[-1][0] if data else self.header_index
+        cells = [
             [r + 1, c + 1, cell_text(v), isinstance(v, NUMERIC)]
             for r, row in enumerate(self.rows[: self.header_index])
             for c, v in enumerate(row)
             if v is not None
         ]
-        after = [
-            [index + 1 - last, c + 1, cell_text(v), isinstance(v, NUMERIC)]
-            for index, row in below
-            for c, v in enumerate(row)
-            if v is not None
-        ]
-        merges = [str(m) for m in sheet.merged_cells.ranges]
-        widths = {k: d.width for k, d in sheet.column_dimensions.items() if d.width}
+
+        def offsets(rows, base):
+            return [
+                [index - base, c + 1, cell_text(v), isinstance(v, NUMERIC)]
+                for index, row in rows
+                for c, v in enumerate(row)
+                if v is not None
+            ]
+
         return {
             "sheet": sheet.title,
             "header_row": self.header_index + 1,
-            "first_row": first,
+            "first_row": first + 1,
             "rows": len(data),
-            "above": above,
-            "below": after,
-            "merges": merges,
-            "widths": widths,
+            "row_offsets": [index - first for index, _ in data],
+            "above": cells,
+            "between": offsets([r for r in other if r[0] < last], first),
+            "below": offsets([r for r in other if r[0] > last], last),
+            "merges": [str(m) for m in sheet.merged_cells.ranges],
+            "widths": {k: d.width for k, d in sheet.column_dimensions.items() if d.width},
         }
 
 

@@ -72,14 +72,21 @@ def write_kpi(
         put(sheet, r, c, cell_value(text, numeric))
     for col, _, header in columns:
         put(sheet, header_row, col + 1, cell_value(header, False))
-    for offset, row in enumerate(rows):
+    same_rows = layout.get("rows") == len(rows)
+    # The rows where the edition had them (gaps and sub-headings kept) while the table has as
+    # many rows as it had; one after another otherwise.
+    places = layout.get("row_offsets") if same_rows else None
+    places = places or list(range(len(rows)))
+    for place, row in zip(places, rows, strict=True):
         for col, key, _ in columns:
             text, numeric = row.get(key, ("", False))
-            put(sheet, first + offset, col + 1, cell_value(text, numeric))
-    last = first + len(rows) - 1
+            put(sheet, first + place, col + 1, cell_value(text, numeric))
+    if same_rows:
+        for offset, c, text, numeric in layout.get("between", []):
+            put(sheet, first + offset, c, cell_value(text, numeric))
+    last = first + (places[-1] if places else -1)
     for offset, c, text, numeric in layout.get("below", []):
         put(sheet, last + offset, c, cell_value(text, numeric))
-    same_rows = layout.get("rows") == len(rows)
     for merge in layout.get("merges", []):
         _, min_row, _, max_row = range_boundaries(merge)
         if max_row <= header_row or same_rows:
