@@ -188,3 +188,20 @@ def test_indicators_after_a_gap_and_a_sub_heading_are_read_and_written_back_in_p
         sheet["A7"].value == "（以下、令和3年度に追加した指標）"
         and sheet["C8"].value == "社会増減（人）"
     )
+
+
+def test_the_baseline_period_may_stand_in_the_header(r2):
+    header = list(kpi_sheets.HEADER)
+    header[3] = "策定時\n（H30）"
+    rows = [list(r) for r in kpi_sheets.ROWS]
+    for row in rows:
+        row[3] = kv_split(row[3])
+    result = load(kpi_sheets.usual(rows, title=R2_TITLE, header=header))
+    assert [str(e) for e in result.errors] == []
+    assert {i.baseline_period for i in Indicator.objects.all()} == {"2018年"}
+
+
+def kv_split(text: str) -> str:
+    from projects.table.kpi.values import split_period
+
+    return split_period(text)[0]

@@ -62,6 +62,7 @@ class SheetReader:
     def __init__(self, sheet, rows, header_index, columns, members: Members):
         self.sheet, self.rows, self.header_index = sheet, rows, header_index
         self.columns, self.members = columns, members
+        self.headers = {key: header for _, key, header in columns}
         self.errors: list[Problem] = []
 
     def error(self, message: str, coordinate: str = "", code: str = "") -> None:
@@ -174,7 +175,12 @@ class SheetReader:
     def read_baseline(self, ind: IndicatorRow) -> None:
         text = ind.cells.get("baseline", "")
         number_text, period_text = kv.split_period(text)
-        period_text = period_text or ind.cells.get("baseline_period", "")
+        # the period in the cell, else its own column, else the header's 「策定時 (H30)」
+        period_text = (
+            period_text
+            or ind.cells.get("baseline_period", "")
+            or kv.split_period(self.headers.get("baseline", ""))[1]
+        )
         quantity = kv.parse_number(number_text)
         if quantity is None:
             self.error(

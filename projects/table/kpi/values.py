@@ -194,7 +194,7 @@ def parse_year_header(text: str) -> int | None:
     return _year(match[1], match[2])
 
 
-_WITH_PERIOD_RX = re.compile(r"^(?P<value>.*?)[(（](?P<period>[^()（）]*)[)）]$")
+_WITH_PERIOD_RX = re.compile(r"^(?P<value>.*?)[(（](?P<period>[^()（）]*)[)）]$", re.S)
 
 
 def split_period(text: str) -> tuple[str, str]:
