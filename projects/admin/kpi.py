@@ -24,7 +24,7 @@ class ReadOnly:
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return permissions.is_secretariat(request.user)
+        return False
 
 
 @admin.register(KpiEdition)
@@ -59,6 +59,3 @@ class IndicatorChangeAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("changed_at", "indicator", "year", "field", "old_value", "new_value", "user")
     list_select_related = ("indicator", "user")
     list_filter = ("source", "field")
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -202,3 +202,19 @@ def test_a_report_shows_on_the_cached_public_page(
             f"/staff/kpi/{kpis[1].pk}/value/", {"value_year": "2022", "value": "1,250"}
         )
     assert "1,250 万人" in client.get("/kpi/2020/1/").content.decode()
+
+
+def test_the_admin_shows_the_kpis_to_read_only(demo_users, kpis):
+    client = client_for(demo_users["jimukyoku"])
+    response = client.get("/admin/projects/indicator/")
+    assert response.status_code == 200 and "待機児童数（人）" in response.content.decode()
+    indicator = kpis[5]
+    assert (
+        client.post(
+            f"/admin/projects/indicator/{indicator.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert Indicator.objects.filter(pk=indicator.pk).exists()
+    editions = client.get("/admin/projects/kpiedition/").content.decode()
+    assert '<a href="/years/2020/kpi/">成果指標の表を取り込む</a>' in editions
