@@ -192,3 +192,11 @@ def test_an_indicator_links_the_projects_it_names(client, site):
 
     first = Project.objects.get(fiscal_year=site, number=1)
     assert f'<a href="/projects/{first.pk}/" lang="ja">1 {first.name}</a>' in html
+
+
+def test_the_open_data_page_points_to_the_kpi_data(client, usual):
+    html = client.get("/opendata/").content.decode()
+    assert '<a href="/opendata/kpi-schema.json">JSON Schema</a>' in html
+    assert '<a href="/kpi/">成果指標 (KPI)</a>' in html
+    english = client.get("/en/opendata/").content.decode()
+    assert "Each year's KPIs" in english and '<a href="/en/kpi/">KPIs</a>' in english
