@@ -4,7 +4,18 @@ comparison of two years), and the reporting rounds (照会) under /staff/rounds/
 
 from django.urls import path
 
-from .views import calendar, imports, opendata, public, reminders, rounds, staff, years
+from .views import (
+    calendar,
+    imports,
+    kpi,
+    kpi_staff,
+    opendata,
+    public,
+    reminders,
+    rounds,
+    staff,
+    years,
+)
 
 app_name = "projects"
 
@@ -35,6 +46,20 @@ public_patterns = [
     path("print/<int:year>.pdf", opendata.print_pdf, name="print_pdf"),
     path("about/<slug:kind>/", public.site_page, name="site_page"),
     path("sitemap.xml", public.sitemap, name="sitemap"),
+]
+
+# KPIs (成果指標): public pages and open data; the towns' reports and the secretariat's upload.
+kpi_patterns = [
+    path("kpi/", kpi.kpi_index, name="kpi"),
+    path("kpi/<int:year>/<int:number>/", kpi.kpi_strategy, name="kpi_strategy"),
+    path("opendata/kpi-<int:year>.<str:fmt>", kpi.kpi_file, name="kpi_file"),
+    path("opendata/kpi-schema.json", kpi.kpi_schema, name="kpi_schema"),
+    path("staff/kpi/", kpi_staff.indicator_list, name="staff_kpi"),
+    path("staff/kpi/<int:year>.xlsx", kpi_staff.export, name="staff_kpi_export"),
+    path("staff/kpi/<int:pk>/value/", kpi_staff.report, name="staff_kpi_value"),
+    path("staff/kpi/<int:pk>/evaluation/", kpi_staff.evaluate, name="staff_kpi_evaluation"),
+    path("years/<int:year>/kpi/", kpi_staff.upload, name="kpi_upload"),
+    path("years/<int:year>/kpi/carry-over/", kpi_staff.carry_over, name="kpi_carry_over"),
 ]
 
 staff_patterns = [
@@ -78,4 +103,4 @@ year_patterns = [
     path("years/imports/<int:pk>/undo/", imports.undo, name="import_undo"),
 ]
 
-urlpatterns = public_patterns + staff_patterns + round_patterns + year_patterns
+urlpatterns = public_patterns + staff_patterns + round_patterns + year_patterns + kpi_patterns

@@ -25,6 +25,8 @@ def test_no_module_is_over_the_limit():
 def test_no_folder_hides_in_module_name_prefixes():
     """``public_data.py`` and ``public_print.py`` side by side are a folder in disguise."""
     for folder in {p.parent for p in modules()}:
+        if folder.name == "commands":
+            continue  # command names are the operators' words: import_overview, import_kpi…
         stems = [p.stem for p in folder.glob("*.py") if "_" in p.stem.strip("_")]
         prefixes = Counter(stem.split("_", 1)[0] for stem in stems)
         assert {k: n for k, n in prefixes.items() if n > 1} == {}, folder

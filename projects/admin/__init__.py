@@ -13,6 +13,6 @@ from django.contrib import admin
 
 from portal.auth import ThrottledAdminAuthenticationForm
 
-from . import accounts, activities, area, pages, table, years  # noqa: F401 - each registers its admins
+from . import accounts, activities, area, kpi, pages, table, years  # noqa: F401 - each registers its admins
 
 admin.site.login_form = ThrottledAdminAuthenticationForm

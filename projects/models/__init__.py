@@ -11,6 +11,7 @@ from .accounts import PendingUpload, StaffProfile
 from .activities import Activity, Event, Precision, Status, export_marker, status_glyph
 from .area import Area, Municipality
 from .history import Change, ChangeSource
+from .kpi import Direction, Indicator, IndicatorChange, IndicatorValue, KpiEdition, ValueState
 from .pages import SitePage, SitePageKind
 from .rounds import (
     AnswerWay,
@@ -27,6 +28,12 @@ from .versions import ImportVersion
 from .years import FiscalYear
 
 __all__ = [
+    "Direction",
+    "Indicator",
+    "IndicatorChange",
+    "IndicatorValue",
+    "KpiEdition",
+    "ValueState",
     "Activity",
     "AnswerWay",
     "ImportVersion",

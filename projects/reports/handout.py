@@ -11,6 +11,8 @@ from projects.table.eras import fiscal_year_label
 from projects.table.html import html_table
 from projects.table.model import Overview
 
+from .kpi.handout import kpi_section
+
 STYLESHEET = settings.BASE_DIR / "static" / "shiryo-pdf.css"
 PdfUnavailable = pdf.PdfUnavailable
 
@@ -22,7 +24,12 @@ def overview_pdf(overview: Overview) -> bytes:
     label = fiscal_year_label(overview.fiscal_year) if overview.fiscal_year else ""
     html = render_to_string(
         "projects/print_pdf.html",
-        {"overview": overview, "table": table, "fiscal_year": {"label": label}},
+        {
+            "overview": overview,
+            "table": table,
+            "fiscal_year": {"label": label},
+            "kpi": kpi_section(overview.fiscal_year),  # "" without a KPI sheet
+        },
     )
     return pdf.write_pdf(
         html,

@@ -80,6 +80,17 @@ def activity_line(activity: Activity) -> str:
     return "\n".join([activity.line(), *activity.details])
 
 
+def commit_one(*, user, source: str, write: Callable[[ChangeSet], object]):
+    """A write of its own kind (the KPI sheet, a value a town reports) as a change set of one:
+    ``write(changes)`` checks, writes, records and reports the years it changed
+    (``changes.year_changed``); returns what ``write`` returned."""
+    changes = ChangeSet(user=user, source=source)
+    done = []
+    changes.add(lambda: [], lambda: done.append(write(changes)))
+    changes.commit()
+    return done[0]
+
+
 class ChangeSet:
     """The changes one user makes at once, from one place (``source``)."""
 
