@@ -125,7 +125,12 @@ def test_an_import_racing_staff_edits_loses_none_of_them(office, r2_path, monkey
     monkeypatch.setattr(ImportWriter, "apply", slow_apply)
 
     def confirm():
-        return copy_of(client).post(preview_url, {"confirm": "確定して取り込む", "token": token})
+        try:
+            return copy_of(client).post(
+                preview_url, {"confirm": "確定して取り込む", "token": token}
+            )
+        finally:
+            locked.set()  # refused before taking its locks: the racing save goes ahead now
 
     def racing_save(activity, text, version):
         def job():
@@ -149,9 +154,16 @@ def test_an_import_racing_staff_edits_loses_none_of_them(office, r2_path, monkey
         f"choice-activity:{in_file.pk}": "overwrite",
     }
     locked.clear()
+
+    def confirm_with_choice():
+        try:
+            return copy_of(client).post(preview_url, choice)
+        finally:
+            locked.set()
+
     second = in_threads(
         [
-            lambda: copy_of(client).post(preview_url, choice),
+            confirm_with_choice,
             racing_save(in_file, "遅れた保存", 6),
         ]
     )
