@@ -27,17 +27,17 @@ def command(*args) -> str:
     return out.getvalue()
 
 
-def test_run_again_after_an_edit_on_screen_keeps_the_edit(demo_users):
-    fy_activity = activity_of(Activity.objects.first().row.project.fiscal_year, 28)
+def test_run_again_after_an_edit_on_screen_keeps_the_edit(r2, demo_users):
+    activity = activity_of(r2, 28)
     client = client_for(demo_users["jimukyoku"])
-    prefix = f"a{fy_activity.pk}"
+    prefix = f"a{activity.pk}"
     response = client.post(
-        f"/staff/activities/{fy_activity.pk}/",
+        f"/staff/activities/{activity.pk}/",
         {
             f"{prefix}-status": "cancelled",
             f"{prefix}-text": "画面で直した実績",
-            f"{prefix}-details": "\n".join(fy_activity.details),
-            f"{prefix}-version": str(fy_activity.version),
+            f"{prefix}-details": "\n".join(activity.details),
+            f"{prefix}-version": str(activity.version),
         },
     )
     assert response.status_code == 302
@@ -50,7 +50,7 @@ def test_run_again_after_an_edit_on_screen_keeps_the_edit(demo_users):
         f"python manage.py import_overview {R2_WORKBOOK} を実行してください "
         "(--dry-run で違う点を 1 件ずつ表示します)。",
     ]
-    edited = Activity.objects.get(pk=fy_activity.pk)
+    edited = Activity.objects.get(pk=activity.pk)
     assert (edited.status, edited.text) == ("cancelled", "画面で直した実績")
 
 
