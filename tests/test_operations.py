@@ -95,9 +95,9 @@ def test_a_missing_postgresql_database_is_named(django_db_setup, settings):
     database = settings.DATABASES["default"]
     if database["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("PostgreSQL で実行したときのテスト (DATABASE_URL=postgres://…)")
-    from tests.support.processes import tests_database_url
+    from tests.support.processes import url_of_test_database
 
-    url = tests_database_url().rsplit("/", 1)[0] + "/portal_not_created"
+    url = url_of_test_database().rsplit("/", 1)[0] + "/portal_not_created"
     done = manage("migrate", database_url=url)
     assert done.returncode == 1
     assert 'database "portal_not_created" does not exist' in done.stderr.splitlines()[0]

@@ -10,7 +10,7 @@ from django.test import Client
 
 from portal import auth
 from projects.models import Activity, PendingUpload
-from tests.support.processes import manage, tests_database_url
+from tests.support.processes import manage, url_of_test_database
 from tests.support.staff import PASSWORD, activity_of, add_users, client_for
 
 THROTTLED = (
@@ -169,7 +169,7 @@ def test_check_deploy_is_clean_with_production_settings(django_db_setup):
         "--deploy",
         "--fail-level",
         "DEBUG",
-        database_url=tests_database_url(),
+        database_url=url_of_test_database(),
         **production(),
     )
     assert result.returncode == 0, result.stdout + result.stderr

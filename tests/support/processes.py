@@ -12,7 +12,7 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 
-def tests_database_url() -> str:
+def url_of_test_database() -> str:
     """The test database (the one pytest-django created), as a DATABASE_URL."""
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
