@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from projects.models import Activity, Area, FiscalYear
 from tests.conftest import AREA_FILE, R2_WORKBOOK
-from tests.support.processes import manage
+from tests.support.processes import manage, url_of_test_database
 from tests.support.staff import activity_of, client_for
 
 UNREACHABLE = "postgres://portal@127.0.0.1:1/portal"  # nothing listens on port 1
@@ -95,8 +95,6 @@ def test_a_missing_postgresql_database_is_named(django_db_setup, settings):
     database = settings.DATABASES["default"]
     if database["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("PostgreSQL で実行したときのテスト (DATABASE_URL=postgres://…)")
-    from tests.support.processes import url_of_test_database
-
     url = url_of_test_database().rsplit("/", 1)[0] + "/portal_not_created"
     done = manage("migrate", database_url=url)
     assert done.returncode == 1
