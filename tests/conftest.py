@@ -48,6 +48,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database with the database cache table (the default cache without REDIS_URL)
     and our area with its seven municipalities (``setup_area``, as ``make run`` does)."""
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    if settings_dict["NAME"] != settings_dict.get("TEST", {}).get("NAME") and not str(
+        settings_dict["NAME"]
+    ).startswith("test_"):
+        return  # no selected test uses the database: none was created, and ours is not touched
     with django_db_blocker.unblock():
         call_command("createcachetable", verbosity=0)
         setup_area(path=AREA_FILE)

@@ -91,7 +91,7 @@ def test_an_unreachable_postgresql_is_explained_with_createdb(args):
     assert done.stdout == ""
 
 
-def test_a_missing_postgresql_database_is_named(django_db_setup, settings):
+def test_a_missing_postgresql_database_is_named(db, settings):
     database = settings.DATABASES["default"]
     if database["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("PostgreSQL で実行したときのテスト (DATABASE_URL=postgres://…)")

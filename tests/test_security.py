@@ -162,7 +162,7 @@ def production(**env):
     }
 
 
-def test_check_deploy_is_clean_with_production_settings(django_db_setup):
+def test_check_deploy_is_clean_with_production_settings(db):
     """On the test database (migrated, no demo account), never the working one."""
     result = manage(
         "check",
