@@ -8,7 +8,7 @@ import sys
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     from django.core.management import execute_from_command_line
-    from django.db import OperationalError
+    from django.db import OperationalError, ProgrammingError
 
     if sys.argv[1:2] == ["runserver"]:
         # The server checks the database in a thread of its own, whose failure would be a long
@@ -22,10 +22,11 @@ def main():
             sys.exit(message)
     try:
         execute_from_command_line(sys.argv)
-    except OperationalError:
-        from portal.database import unreachable
+    except (OperationalError, ProgrammingError):
+        from portal.database import explain
 
-        message = unreachable()  # the connection itself failed, not a query
+        # No connection, or no tables; anything else is a real error and keeps its traceback.
+        message = explain(migrating=sys.argv[1:2] == ["migrate"])
         if message is None:
             raise
         sys.exit(message)

@@ -68,3 +68,28 @@ def unreachable(alias: str = "default") -> str | None:
     """The message when the database cannot be reached, else None."""
     error = connection_error(alias)
     return None if error is None else describe(connections[alias].settings_dict, error)
+
+
+def unmigrated(alias: str = "default") -> str | None:
+    """The message when the database lacks migrations (its tables are missing or old)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    connection = connections[alias]
+    executor = MigrationExecutor(connection)
+    if not executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return None
+    name = connection.settings_dict.get("NAME")
+    return (
+        f"データベース {name} の表がまだないか、古いままです。"
+        "先に python manage.py migrate を実行してください。"
+    )
+
+
+def explain(*, migrating: bool, alias: str = "default") -> str | None:
+    """What is wrong with the database after a command failed on it, if it is one of the
+    two an operator meets first (no connection; no tables, unless ``migrate`` itself failed);
+    else None."""
+    try:
+        return unreachable(alias) or (None if migrating else unmigrated(alias))
+    except DatabaseError:
+        return None

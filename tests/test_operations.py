@@ -111,3 +111,14 @@ def test_an_sqlite_file_in_a_missing_folder_is_explained(tmp_path):
         f"フォルダ {path.parent} があり書き込めるか、DATABASE_URL (環境変数) が正しいかを"
         "確かめてください。",
     ]
+
+
+def test_a_database_without_its_tables_asks_for_migrate(tmp_path):
+    path = tmp_path / "portal.sqlite3"
+    path.touch()  # created, never migrated
+    done = manage("import_overview", str(R2_WORKBOOK), database_url=f"sqlite:///{path}")
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        f"データベース {path} の表がまだないか、古いままです。"
+        "先に python manage.py migrate を実行してください。"
+    ]
