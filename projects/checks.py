@@ -29,7 +29,11 @@ def demo_accounts_check(app_configs=None, **kwargs):
             )
         )
     except DatabaseError as exc:  # unreachable, or not migrated: nothing could be checked
-        return [unchecked(database.describe(settings_dict, exc).splitlines()[0])]
+        message = database.unreachable()
+        reason = (
+            message.splitlines()[0] if message else f"表を読めません。migrate の前ですか: {exc}"
+        )
+        return [unchecked(reason)]
     if not names:
         return []
     return [

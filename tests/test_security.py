@@ -188,6 +188,17 @@ def test_check_deploy_fails_when_the_database_is_not_there(tmp_path):
     assert not missing.exists()
 
 
+def test_check_deploy_fails_before_migrate(tmp_path):
+    empty = tmp_path / "portal.sqlite3"
+    empty.touch()
+    result = manage("check", "--deploy", database_url=f"sqlite:///{empty}", **production())
+    assert result.returncode == 1
+    assert (
+        "?: (projects.E002) データベースを読めないため、デモ用アカウントの有無を確かめられません "
+        "(表を読めません。migrate の前ですか: no such table: projects_staffprofile)。"
+    ) in result.stderr
+
+
 def test_check_deploy_fails_when_the_database_cannot_be_reached():
     result = manage(
         "check", "--deploy", database_url="postgres://portal@127.0.0.1:1/portal", **production()
