@@ -6,6 +6,7 @@ PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
 WORKBOOK := fixtures/r02_renkei_jigyo_gaiyo.xlsx
 AREA := fixtures/areas/yamaguchi-chuo.toml
+PORT ?= 8000
 
 .PHONY: run test install migrate load lint check-deploy bench clean
 
@@ -21,13 +22,14 @@ migrate: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py createcachetable
 
+# Only what is missing: the area and the R2 year are read once, so edits made on screen stay.
 load: migrate
-	$(PY) manage.py setup_area $(AREA)
-	$(PY) manage.py import_overview $(WORKBOOK)
+	$(PY) manage.py setup_area --if-absent $(AREA)
+	$(PY) manage.py import_overview --if-absent $(WORKBOOK)
 	$(PY) manage.py load_demo
 
 run: load
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # axe-core (npm) for the accessibility checks of the browser tests; skipped without npm.
 AXE := tests/browser/node_modules/axe-core/axe.min.js

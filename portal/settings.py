@@ -1,9 +1,7 @@
 """Settings for the 連携事業ポータル, read from the environment.
 
-Variables: DATABASE_URL, DJANGO_SECRET_KEY, DJANGO_DEBUG, DJANGO_ALLOWED_HOSTS, EMAIL_* and
-PORTAL_BASE_URL (mail), REDIS_URL, DJANGO_CSRF_TRUSTED_ORIGINS, DJANGO_SECURE (HTTPS),
-DJANGO_TRUSTED_PROXY_COUNT, DJANGO_LOGIN_TRUSTED_NETWORKS, DJANGO_SQLITE_TIMEOUT,
-OVERVIEW_PENDING_SECONDS (see the README).
+Every variable read here is in the README's environment table (tests/test_settings.py checks
+both ways).
 """
 
 import os
@@ -227,6 +225,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 if env_bool("DJANGO_SECURE", not DEBUG):
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
+    # A load balancer's health check speaks plain HTTP to the server itself.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

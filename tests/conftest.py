@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from projects.services.area import setup_area
 from projects.services.imports import import_overview, read_workbook
+from tests.support import snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 R2_WORKBOOK = ROOT / "fixtures" / "r02_renkei_jigyo_gaiyo.xlsx"
@@ -47,6 +48,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database with the database cache table (the default cache without REDIS_URL)
     and our area with its seven municipalities (``setup_area``, as ``make run`` does)."""
+    from django.db import connection
+
+    settings_dict = connection.settings_dict
+    if settings_dict["NAME"] != settings_dict.get("TEST", {}).get("NAME") and not str(
+        settings_dict["NAME"]
+    ).startswith("test_"):
+        return  # no selected test uses the database: none was created, and ours is not touched
     with django_db_blocker.unblock():
         call_command("createcachetable", verbosity=0)
         setup_area(path=AREA_FILE)
@@ -74,13 +82,28 @@ def r2_path():
     return R2_WORKBOOK
 
 
-@pytest.fixture
-def r2(db):
-    """The R2 table imported into the test database; returns the FiscalYear."""
+def import_r2():
     result = import_overview(read_workbook(R2_WORKBOOK))
+    assert result.totals["projects"] == 29
+    return result
+
+
+@pytest.fixture(scope="session")
+def r2_rows(django_db_setup, django_db_blocker):
+    """The rows the R2 import writes, taken once (tests/support/snapshot.py)."""
+    with django_db_blocker.unblock():
+        return snapshot.take(import_r2)
+
+
+@pytest.fixture
+def r2(db, r2_rows):
+    """The R2 table imported into the test database; returns the FiscalYear. The import's rows
+    are laid as they came out of the one real import of the session, or, where that would not
+    give the same result (other rows already written, a transactional test), imported again."""
+    if not r2_rows.lay():
+        import_r2()
     from projects.models import FiscalYear
 
-    assert result.totals["projects"] == 29
     return FiscalYear.objects.get(year=2020)
 
 

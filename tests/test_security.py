@@ -1,11 +1,8 @@
 """Login throttling, CSRF on every write, and a clean `check --deploy` in production settings."""
 
 import io
-import os
 import secrets
 import string
-import subprocess
-import sys
 
 import pytest
 from django.core.cache import cache
@@ -13,6 +10,7 @@ from django.test import Client
 
 from portal import auth
 from projects.models import Activity, PendingUpload
+from tests.support.processes import manage, url_of_test_database
 from tests.support.staff import PASSWORD, activity_of, add_users, client_for
 
 THROTTLED = (
@@ -154,26 +152,62 @@ def test_login_posts_need_the_csrf_token(users):
 # -- production settings ---------------------------------------------------------------------------
 
 
-def test_check_deploy_is_clean_with_production_settings(tmp_path):
+def production(**env):
     alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
-    environment = {
-        **os.environ,
+    return {
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "".join(secrets.choice(alphabet) for _ in range(64)),
         "DJANGO_ALLOWED_HOSTS": "portal.example.jp",
+        **env,
     }
-    for name in ("DJANGO_SECURE", "DJANGO_ALLOW_ASYNC_UNSAFE"):  # the latter is set for Playwright
-        environment.pop(name, None)
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "DEBUG"],
-        cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
+
+
+def test_check_deploy_is_clean_with_production_settings(db):
+    """On the test database (migrated, no demo account), never the working one."""
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
+        database_url=url_of_test_database(),
+        **production(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+
+
+def test_check_deploy_fails_when_the_database_is_not_there(tmp_path):
+    """Nothing could be checked: an error, not a pass, and no empty database file left."""
+    missing = tmp_path / "portal.sqlite3"
+    result = manage("check", "--deploy", database_url=f"sqlite:///{missing}", **production())
+    assert result.returncode == 1
+    assert (
+        "?: (projects.E002) データベースを読めないため、デモ用アカウントの有無を確かめられません "
+        f"(SQLite のファイル {missing} がありません)。"
+    ) in result.stderr
+    assert not missing.exists()
+
+
+def test_check_deploy_fails_before_migrate(tmp_path):
+    empty = tmp_path / "portal.sqlite3"
+    empty.touch()
+    result = manage("check", "--deploy", database_url=f"sqlite:///{empty}", **production())
+    assert result.returncode == 1
+    assert (
+        "?: (projects.E002) データベースを読めないため、デモ用アカウントの有無を確かめられません "
+        "(表を読めません。migrate の前ですか: no such table: projects_staffprofile)。"
+    ) in result.stderr
+
+
+def test_check_deploy_fails_when_the_database_cannot_be_reached():
+    result = manage(
+        "check", "--deploy", database_url="postgres://portal@127.0.0.1:1/portal", **production()
+    )
+    assert result.returncode == 1
+    assert (
+        "?: (projects.E002) データベースを読めないため、デモ用アカウントの有無を確かめられません "
+        "(PostgreSQL のデータベース「portal」(127.0.0.1:1、ユーザー portal) に接続できません: "
+    ) in result.stderr
 
 
 # -- behind proxies ------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """The environment-driven settings module."""
 
+import ast
+import re
 import subprocess
 import sys
 
@@ -106,3 +108,47 @@ def test_nul_in_a_form_is_refused(client, db):
         "/i18n/setlang/", "language=en%00&next=/", content_type="application/x-www-form-urlencoded"
     )
     assert response.status_code == 400
+
+
+# -- the README's environment table ---------------------------------------------------------------
+
+
+def variables_read_by_the_settings() -> set[str]:
+    """Every name the settings read: os.environ.get("X"), os.environ["X"], env_bool("X", …)."""
+    tree = ast.parse((ROOT / "portal" / "settings.py").read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            function = ast.unparse(node.func)
+            if function in {"os.environ.get", "env_bool", "os.getenv"} and node.args:
+                names.add(node.args[0])
+        elif isinstance(node, ast.Subscript) and ast.unparse(node.value) == "os.environ":
+            names.add(node.slice)
+    # env_bool's own os.environ.get(name) reads the names given to it.
+    return {n.value for n in names if isinstance(n, ast.Constant)}
+
+
+def variables_in_the_readme() -> set[str]:
+    """The names in the first column of the table under 「環境変数 / Environment」."""
+    text = (ROOT / "README.md").read_text()
+    section = text.split("## 環境変数 / Environment", 1)[1].split("\n## ", 1)[0]
+    names = set()
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            names.update(re.findall(r"`([A-Z][A-Z0-9_]+)`", line.split("|")[1]))
+    return names
+
+
+def test_the_readme_documents_every_environment_variable_the_settings_read():
+    read = variables_read_by_the_settings()
+    assert {"DATABASE_URL", "DJANGO_SSL_REDIRECT", "CACHE_KEY_PREFIX"} <= read  # the parser works
+    assert sorted(read - variables_in_the_readme()) == []  # read but not documented
+    assert sorted(variables_in_the_readme() - read) == []  # documented but never read
+
+
+def test_the_readme_documents_every_make_target():
+    makefile = (ROOT / "Makefile").read_text()
+    targets = re.search(r"^\.PHONY:(.*)$", makefile, re.M)[1].split()
+    assert {"run", "test", "check-deploy"} <= set(targets)
+    readme = (ROOT / "README.md").read_text()
+    assert [t for t in targets if f"make {t}" not in readme] == []

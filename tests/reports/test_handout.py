@@ -45,9 +45,18 @@ def squashed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+@pytest.fixture(scope="module")
+def rendered():
+    return {}
+
+
 @pytest.fixture
-def r2_pdf(r2):
-    return overview_pdf(overview_from_db(r2))
+def r2_pdf(r2, rendered):
+    """R2's PDF, rendered once for the tests of this module that only read it (R2 is the same
+    in each of them)."""
+    if "r2" not in rendered:
+        rendered["r2"] = overview_pdf(overview_from_db(r2))
+    return rendered["r2"]
 
 
 def test_r2_is_an_a3_landscape_pdf_with_its_title_and_label_as_text(r2_pdf):

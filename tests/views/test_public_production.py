@@ -148,6 +148,26 @@ def test_gunicorn_serves_pages_and_hashed_compressed_static_files(server):
     connection.close()
 
 
+def plain_http(server, path):
+    connection = http.client.HTTPConnection("127.0.0.1", server["port"], timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    result = response.status, response.getheader("Location"), response.read()
+    connection.close()
+    return result
+
+
+def test_a_health_check_over_plain_http_is_answered_not_redirected(server):
+    """A load balancer asks the server itself, without TLS or X-Forwarded-Proto."""
+    status, location, body = plain_http(server, "/healthz")
+    assert (status, location) == (200, None)
+    assert body == b"ok"
+    base = f"https://127.0.0.1:{server['port']}"
+    # Only that address: every other one, however close, goes to HTTPS.
+    assert plain_http(server, "/healthz/")[:2] == (301, f"{base}/healthz/")
+    assert plain_http(server, "/projects/")[:2] == (301, f"{base}/projects/")
+
+
 def test_a_change_made_in_another_process_shows_on_every_worker(server):
     pk = project_pk(server, 27)
     url = f"/projects/{pk}/"

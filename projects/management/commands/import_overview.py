@@ -1,7 +1,8 @@
-"""python manage.py import_overview FILE [--dry-run] [--year N]"""
+"""python manage.py import_overview FILE [--dry-run] [--year N] [--if-absent]"""
 
 from django.core.management.base import BaseCommand, CommandError
 
+from projects.models import FiscalYear
 from projects.services.imports import LEVEL_NAMES, ImportRefused, import_overview, read_workbook
 from projects.table.files import WorkbookError
 
@@ -17,6 +18,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--year", type=int, help="年度 (西暦の開始年、例: 2020)。表題から読めない場合に指定"
         )
+        parser.add_argument(
+            "--if-absent",
+            action="store_true",
+            help="その年度がまだないときだけ取り込む (あれば、ファイルと違う点を表示して何も変えない)",
+        )
 
     def progress(self, done, total):
         if total and self.stderr.isatty():
@@ -24,9 +30,11 @@ class Command(BaseCommand):
             if done == total:
                 self.stderr.write("")
 
-    def handle(self, *args, file, dry_run, year, **options):
+    def handle(self, *args, file, dry_run, year, if_absent=False, **options):
         try:
             overview = read_workbook(file, year=year, progress=self.progress)
+            if if_absent and FiscalYear.objects.filter(year=overview.fiscal_year).exists():
+                return self.keep_existing(overview, file)
             result = import_overview(overview, dry_run=dry_run, filename=str(file))
         except WorkbookError as exc:
             raise CommandError(self.describe_errors(exc.problems)) from exc
@@ -57,6 +65,23 @@ class Command(BaseCommand):
             self.stdout.write(f"{prefix}  * {where + ' ' if where else ''}{first}")
         for line in result.link_lines:
             self.stdout.write(prefix + line)
+
+    def keep_existing(self, overview, file):
+        """The year is there already: say what importing would overwrite, and change nothing."""
+        result = import_overview(overview, dry_run=True, filename=str(file))
+        year = overview.fiscal_year
+        if not result.changed:
+            self.stdout.write(f"{year}年度はすでにあり、ファイルと同じです。取り込みは不要です。")
+            return
+        self.stdout.write(
+            f"{year}年度はすでにあり、ファイルと違う点があります (画面での変更など): "
+            + " / ".join(result.summary_lines())
+        )
+        self.stdout.write(
+            "画面での変更を残すため、取り込みませんでした。ファイルの内容で上書きするには "
+            f"python manage.py import_overview {file} を実行してください "
+            "(--dry-run で違う点を 1 件ずつ表示します)。"
+        )
 
     @staticmethod
     def totals(result):
