@@ -267,7 +267,7 @@ def _switch(fiscal_year, user, action: str, write) -> YearSwitch:
 
     def run():
         write(changes, outcome)
-        if outcome.done:
+        if outcome.done or outcome.current is not None:
             changes.whole_table()  # the public pages list the years
 
     changes.add(lambda: _secretariat(changes), run)
@@ -290,17 +290,19 @@ def _set_current(changes, fiscal_year) -> None:
         _record(changes, fiscal_year, "is_current", False, True)
 
 
-def publish(*, fiscal_year: FiscalYear, user=None) -> YearSwitch:
-    """Make a year public; the first published year also becomes the current one."""
+def publish(*, fiscal_year: FiscalYear, user=None, current: bool | None = None) -> YearSwitch:
+    """Make a year public, and with ``current`` True the current one too (the year the home
+    page opens on; None: only when no year is current yet, as the first published year is)."""
 
     def write(changes, outcome):
         if fiscal_year.published:
             outcome.done = False
-            return
-        _record(changes, fiscal_year, "published", False, True)
-        fiscal_year.published = True
-        fiscal_year.save(update_fields=["published", "updated_at"])
-        if not FiscalYear.objects.filter(is_current=True).exists():
+        else:
+            _record(changes, fiscal_year, "published", False, True)
+            fiscal_year.published = True
+            fiscal_year.save(update_fields=["published", "updated_at"])
+        none_current = not FiscalYear.objects.filter(is_current=True).exists()
+        if (current or (current is None and none_current)) and not fiscal_year.is_current:
             _set_current(changes, fiscal_year)
             outcome.current = fiscal_year
 

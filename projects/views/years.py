@@ -9,7 +9,6 @@ from functools import wraps
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -163,9 +162,8 @@ SWITCH_ALREADY = {
 def switch_message(outcome) -> str:
     """A year switch's outcome (``services.years.YearSwitch``) in words."""
     year = outcome.fiscal_year.label
-    if not outcome.done:
-        return SWITCH_ALREADY[outcome.action].format(year=year)
-    message = SWITCH_DONE[outcome.action].format(year=year)
+    words = SWITCH_DONE if outcome.done else SWITCH_ALREADY
+    message = words[outcome.action].format(year=year)
     if outcome.action == "publish" and outcome.current is not None:
         message += "現在の年度にしました。"
     elif outcome.action == "unpublish" and outcome.current is not None:
@@ -227,20 +225,16 @@ def publish(request, year):
     if request.method == "POST" and request.POST.get("confirm") == "yes":
         becomes_current = current is None or request.POST.get("current") == "yes"
         try:
-            with transaction.atomic():
-                done = [year_service.publish(fiscal_year=fiscal_year, user=request.user)]
-                fiscal_year.refresh_from_db()
-                if becomes_current and not fiscal_year.is_current:
-                    done.append(
-                        year_service.make_current(fiscal_year=fiscal_year, user=request.user)
-                    )
+            outcome = year_service.publish(
+                fiscal_year=fiscal_year, user=request.user, current=becomes_current
+            )
         except year_service.LifecycleRefused as exc:
             messages.error(request, str(exc))
         else:
             shown = fiscal_year if becomes_current else current
             messages.success(
                 request,
-                "".join(done) + f"市民のトップページは{shown.label}を表示します。",
+                switch_message(outcome) + f"市民のトップページは{shown.label}を表示します。",
             )
         return redirect("projects:years")
     label = fiscal_year.label
