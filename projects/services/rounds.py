@@ -29,6 +29,8 @@ from projects.reports.export import PdfUnavailable, export_year
 from projects.reports.rounds import progress
 from projects.reports.snapshots import year_state
 
+from .changes import commit_one
+
 SECRETARIAT_ONLY = "照会を開始・督促・締切・再開できるのは事務局だけです。"
 
 logger = logging.getLogger(__name__)
@@ -104,13 +106,19 @@ def _town_of(round_: Round, user) -> RoundTown:
     return town
 
 
-@transaction.atomic
 def confirm_unchanged(*, user, round_: Round, activity_ids: Iterable[int], way: str) -> int:
     """The town's 「変更なし」 for some of its activities (those not answered yet); returns how
-    many were answered now."""
+    many were answered now. A change set of one, as every write."""
+    return commit_one(
+        user=user,
+        source=ChangeSource.PORTAL,
+        write=lambda changes: _confirm_unchanged(user, round_, set(activity_ids), way),
+    )
+
+
+def _confirm_unchanged(user, round_: Round, wanted: set[int], way: str) -> int:
     town = _town_of(round_, user)
     mine = progress(round_, municipality=town.municipality).towns[0]
-    wanted = set(activity_ids)
     if not wanted <= mine.asked:
         raise RoundRefused("この照会であなたの市町に尋ねていない実績項目です。")
     now = timezone.now()
@@ -129,14 +137,17 @@ def confirm_unchanged(*, user, round_: Round, activity_ids: Iterable[int], way: 
     return len(new)
 
 
-@transaction.atomic
 def submit(*, user, round_: Round) -> int:
     """Hand in the town's answer: what it has not answered yet is 「変更なし」."""
+    return commit_one(
+        user=user, source=ChangeSource.PORTAL, write=lambda changes: _submit(user, round_)
+    )
+
+
+def _submit(user, round_: Round) -> int:
     town = RoundTown.objects.select_for_update().get(pk=_town_of(round_, user).pk)
     mine = progress(round_, municipality=town.municipality).towns[0]
-    answered = confirm_unchanged(
-        user=user, round_=round_, activity_ids=mine.open, way=AnswerWay.SUBMIT
-    )
+    answered = _confirm_unchanged(user, round_, set(mine.open), AnswerWay.SUBMIT)
     town.submitted_at, town.submitted_by = timezone.now(), user
     town.save(update_fields=["submitted_at", "submitted_by"])
     return answered
