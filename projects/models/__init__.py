@@ -22,6 +22,7 @@ from .rounds import (
     RoundStatus,
     RoundTown,
 )
+from .synonyms import Synonym
 from .table import Measure, Project, ProjectRow, Strategy
 from .versions import ImportVersion
 from .years import FiscalYear
@@ -53,6 +54,7 @@ __all__ = [
     "StaffProfile",
     "Status",
     "Strategy",
+    "Synonym",
     "events_for",
     "export_marker",
     "status_glyph",

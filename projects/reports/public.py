@@ -246,7 +246,12 @@ def filtered_projects(fiscal_year, filters: Filters, municipality, chunks):
             Exists(Activity.objects.filter(shown, row__project=OuterRef("pk")))
         )
     if chunks:
-        projects = projects.filter(search.condition(chunks, fiscal_year))
+        found = projects.filter(search.condition(chunks, fiscal_year))
+        if search.has_loose(chunks) and not found.exists():  # 観光客 → 観光
+            found = projects.filter(search.condition(chunks, fiscal_year, loose=True))
+        projects = found
+        if not filters.sort:
+            return search.title_first(projects, chunks).order_by("title_rank", "order")
     return sorted_projects(projects, filters.sort)
 
 

@@ -16,7 +16,7 @@ from django.apps import apps as django_apps
 from django.db.models.signals import post_delete, post_save
 
 from projects.table.notation import strip_tags
-from projects.table.search import index_text
+from projects.table.search import TITLE_END, index_text
 
 
 def _model(models, name):
@@ -37,14 +37,17 @@ def refresh_year(*, fiscal_year, models=None) -> None:
 def search_texts(project_ids, *, models=None) -> tuple[dict[int, str], dict[int, str]]:
     """({project id: its index}, {activity id: its index}): a project is found by its number,
     name, each row's 事業の概要 and 関係市町 as written, and its activities' indexes (their
-    text, details and tags). Three queries."""
+    text, details and tags); its name's index comes first, before ``TITLE_END``. Three
+    queries."""
     Project, ProjectRow = _model(models, "Project"), _model(models, "ProjectRow")
     Activity = _model(models, "Activity")
     parts: dict[int, list[str]] = defaultdict(list)
+    titles: dict[int, list[str]] = {}
     for pk, number, name in Project.objects.filter(pk__in=project_ids).values_list(
         "pk", "number", "name"
     ):
-        parts[pk] += ["" if number is None else str(number), name]
+        titles[pk] = [name]
+        parts[pk] += ["" if number is None else str(number)]
     for project_id, summary, municipalities in (
         ProjectRow.objects.filter(project__in=project_ids)
         .order_by("project_id", "order")
@@ -60,7 +63,10 @@ def search_texts(project_ids, *, models=None) -> tuple[dict[int, str], dict[int,
     ):
         activities[pk] = index_text([text, *details, tags.replace(",", " ")])
         indexes[project_id].append(activities[pk])
-    projects = {pk: "\n".join([index_text(texts), *indexes[pk]]) for pk, texts in parts.items()}
+    projects = {
+        pk: "\n".join([index_text(titles[pk]), TITLE_END, index_text(texts), *indexes[pk]])
+        for pk, texts in parts.items()
+    }
     return projects, activities
 
 

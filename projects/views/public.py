@@ -102,7 +102,7 @@ def project_list(request):
         municipality = next((m for m in municipalities if m.slug == filters.municipality), None)
         measures = data.year_measures(fy)
         labels = data.status_labels(fy)
-        chunks = search.parse_query(filters.q)
+        chunks = search.query_chunks(filters.q)
         projects = data.filtered_projects(fy, filters, municipality, chunks)
         page = Paginator(projects, PROJECTS_PER_PAGE).get_page(params["page"])
         shown = data.page_projects(
@@ -120,7 +120,8 @@ def project_list(request):
             "sort_query": filters.query_string(year=fy.year, sort=None),
             "page_obj": page,
             "projects": shown,
-            "grouped": not filters.sort,  # sorted otherwise: one list, each with its place
+            # sorted or searched (names that hold the query first): one list, each with its place
+            "grouped": not filters.sort and not chunks,
             "groups": data.group(measures, shown),
             "count": count,
             "count_words": count_words(filters, count),
