@@ -12,18 +12,6 @@ def name_towns(apps, schema_editor):
         town.save(update_fields=["name_en"])
 
 
-def rederive(apps, schema_editor):
-    """The search texts again: they now hold readings at every granularity and long vowels
-    folded, and the name's index first."""
-    from projects.services.derived import refresh_year
-
-    models = {
-        name: apps.get_model("projects", name) for name in ("Project", "ProjectRow", "Activity")
-    }
-    for pk in apps.get_model("projects", "FiscalYear").objects.values_list("pk", flat=True):
-        refresh_year(fiscal_year=pk, models=models)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("projects", "0010_rounds_versions_locking"),
@@ -65,5 +53,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(name_towns, migrations.RunPython.noop),
-        migrations.RunPython(rederive, migrations.RunPython.noop),
     ]

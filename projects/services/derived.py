@@ -36,24 +36,24 @@ def refresh_year(*, fiscal_year, models=None) -> None:
 
 def search_texts(project_ids, *, models=None) -> tuple[dict[int, str], dict[int, str]]:
     """({project id: its index}, {activity id: its index}): a project is found by its number,
-    name, each row's 事業の概要 and 関係市町 as written, and its activities' indexes (their
+    name (and English name), each row's 事業の概要 (and English summary) and 関係市町 as written, and its activities' indexes (their
     text, details and tags); its name's index comes first, before ``TITLE_END``. Three
     queries."""
     Project, ProjectRow = _model(models, "Project"), _model(models, "ProjectRow")
     Activity = _model(models, "Activity")
     parts: dict[int, list[str]] = defaultdict(list)
     titles: dict[int, list[str]] = {}
-    for pk, number, name in Project.objects.filter(pk__in=project_ids).values_list(
-        "pk", "number", "name"
+    for pk, number, name, name_en in Project.objects.filter(pk__in=project_ids).values_list(
+        "pk", "number", "name", "name_en"
     ):
-        titles[pk] = [name]
+        titles[pk] = [name, name_en]
         parts[pk] += ["" if number is None else str(number)]
-    for project_id, summary, municipalities in (
+    for project_id, summary, summary_en, municipalities in (
         ProjectRow.objects.filter(project__in=project_ids)
         .order_by("project_id", "order")
-        .values_list("project_id", "summary", "municipalities_text")
+        .values_list("project_id", "summary", "summary_en", "municipalities_text")
     ):
-        parts[project_id] += [summary, municipalities]
+        parts[project_id] += [summary, summary_en, municipalities]
     activities: dict[int, str] = {}
     indexes: dict[int, list[str]] = defaultdict(list)
     for pk, project_id, text, details, tags in (

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from projects.feeds import MunicipalityStatusFeed, ProjectStatusFeed, StatusChangesFeed
 from projects.models import Activity, Change, Municipality, SitePage, SitePageKind, Status
@@ -190,7 +190,8 @@ def project_detail(request, pk):
             e.label = data.event_label(e)
         last = Change.objects.for_project(project).order_by("-changed_at", "-id").first()
         return {
-            "title": _("%(project)s (%(year)s)") % {"project": project, "year": fy.label},
+            "title": _("%(project)s (%(year)s)")
+            % {"project": in_language(str(project), project.name_en), "year": fy.label},
             "meta": {"description": first_summary(rows) or str(project), "type": "article"},
             "project": project,
             "fiscal_year": fy,
@@ -206,8 +207,13 @@ def project_detail(request, pk):
     )
 
 
+def in_language(japanese: str, english: str) -> str:
+    """The English text on the English site where there is one, else the Japanese."""
+    return english if english and get_language() == "en" else japanese
+
+
 def first_summary(rows) -> str:
-    text = next((r.summary for r in rows if r.summary), "")
+    text = next((in_language(r.summary, r.summary_en) for r in rows if r.summary), "")
     return " ".join(text.split())[:120]
 
 
@@ -254,7 +260,7 @@ def municipality_detail(request, slug):
             p.totals = data.status_totals(fy, {s: getattr(p, f"n_{s}") for s in Status.values})
         return {
             "title": _("%(name)sの連携事業 (%(year)s)")
-            % {"name": municipality.name, "year": fy.label},
+            % {"name": in_language(municipality.name, municipality.name_en), "year": fy.label},
             "municipality": municipality,
             "fiscal_year": fy,
             "years": years,

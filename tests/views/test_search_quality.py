@@ -119,6 +119,7 @@ def listed_numbers(text: str) -> list:
     found = []
     for item in text.split('<li class="project">')[1:]:
         head = re.search(r"<h[24][^>]*>(.*?)</h[24]>", item, re.S).group(1)
+        head = re.sub(r'<span class="ja-only".*?</span>', "", head)  # (Japanese only)
         words = re.sub(r"<[^>]+>", "", head).split(maxsplit=1)
         found.append(int(words[0]) if words[0].isdigit() else " ".join(words))
     return found
