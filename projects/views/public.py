@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from projects.cache import ALL, project_scope
 from projects.feeds import MunicipalityStatusFeed, ProjectStatusFeed, StatusChangesFeed
 from projects.models import Activity, Change, Municipality, SitePage, SitePageKind, Status
 from projects.reports import calendar as schedule
@@ -20,7 +21,7 @@ from projects.reports import overview, search
 from projects.reports import public as data
 from projects.sitemaps import SITEMAPS
 
-from .page_cache import cached_response, render_public
+from .page_cache import cached_response, render_public, soon_scope, year_scope
 
 PROJECTS_PER_PAGE = 20  # a phone screenful or two; the cost of a page stays the same
 LIST_PARAMS = ("year", "status", "municipality", "strategy", "measure", "tag", "q", "sort", "page")
@@ -90,7 +91,13 @@ def home(request):
         }
 
     return render_public(
-        request, "projects/home.html", build, params=("year",), key=(today,), section="home"
+        request,
+        "projects/home.html",
+        build,
+        params=("year",),
+        key=(today,),
+        section="home",
+        scope=(year_scope(request), *soon_scope(today)),
     )
 
 
@@ -134,7 +141,12 @@ def project_list(request):
         }
 
     return render_public(
-        request, "projects/project_list.html", build, params=LIST_PARAMS, section="projects"
+        request,
+        "projects/project_list.html",
+        build,
+        params=LIST_PARAMS,
+        section="projects",
+        scope=year_scope(request),
     )
 
 
@@ -203,7 +215,12 @@ def project_detail(request, pk):
         }
 
     return render_public(
-        request, "projects/project_detail.html", build, key=(pk, today), section="projects"
+        request,
+        "projects/project_detail.html",
+        build,
+        key=(pk, today),
+        section="projects",
+        scope=project_scope(pk),
     )
 
 
@@ -235,6 +252,7 @@ def municipality_index(request):
         build,
         params=("year",),
         section="municipalities",
+        scope=year_scope(request),
     )
 
 
@@ -249,11 +267,13 @@ def municipality_detail(request, slug):
         measures = data.year_measures(fy)
         activities = Activity.objects.for_year(fy).for_municipality(municipality)
         bars = overview.strategy_bars(fy, measures, activities, link=town_links(fy, municipality))
-        projects = list(
+        listed = (
             data.filtered_projects(fy, data.Filters(), municipality, [])
             .with_counted_status_counts(municipality)
             .order_by("order")
         )
+        page = Paginator(listed, PROJECTS_PER_PAGE).get_page(params["page"])  # in the database
+        projects = list(page.object_list)
         by_pk = {m.pk: m for m in measures}
         for p in projects:
             p.measure = by_pk[p.measure_id]
@@ -267,7 +287,9 @@ def municipality_detail(request, slug):
             "totals": overview.total_bar(fy, bars),
             "strategy_bars": bars,
             "groups": data.group(measures, projects),
-            "project_count": len(projects),
+            "project_count": page.paginator.count,
+            "page_obj": page,
+            "query": f"year={fy.year}",
             "municipalities": data.municipality_list(fy),
             "changes": overview.latest_changes(fy, activities=activities),
             "upcoming": schedule.upcoming(today, municipality=municipality, limit=UPCOMING_ON_HOME),
@@ -278,9 +300,10 @@ def municipality_detail(request, slug):
         request,
         "projects/municipality_detail.html",
         build,
-        params=("year",),
+        params=("year", "page"),
         key=(slug, today),
         section="municipalities",
+        scope=(year_scope(request), *soon_scope(today)),
     )
 
 
@@ -308,23 +331,23 @@ def site_page(request, kind):
 
 
 def status_feed(request):
-    return feed_response(request, StatusChangesFeed())
+    return feed_response(request, StatusChangesFeed(), scope=ALL)
 
 
 def project_feed(request, pk):
-    return feed_response(request, ProjectStatusFeed(), pk=pk)
+    return feed_response(request, ProjectStatusFeed(), scope=project_scope(pk), pk=pk)
 
 
 def municipality_feed(request, slug):
-    return feed_response(request, MunicipalityStatusFeed(), slug=slug)
+    return feed_response(request, MunicipalityStatusFeed(), scope=ALL, slug=slug)
 
 
-def feed_response(request, feed, **kwargs):
+def feed_response(request, feed, *, scope, **kwargs):
     def build():
         response = feed(request, **kwargs)
         return response.content, response["Content-Type"]
 
-    return cached_response(request, build, key=(request.build_absolute_uri("/"),))
+    return cached_response(request, build, key=(request.build_absolute_uri("/"),), scope=scope)
 
 
 def sitemap(request):
@@ -333,4 +356,4 @@ def sitemap(request):
         response.render()
         return response.content, response["Content-Type"]
 
-    return cached_response(request, build, key=(request.build_absolute_uri("/"),))
+    return cached_response(request, build, key=(request.build_absolute_uri("/"),), scope=ALL)
