@@ -92,7 +92,7 @@ def test_english_names_in_the_open_data_and_the_feeds(client, site):
     assert f"7 {TOURISM}" in feed
     home = page(client, "/en/")
     assert '<a href="/en/municipalities/hagi/?year=2020" lang="en">Hagi</a>' in home
-    assert '>萩市</a>' in page(client, "/")  # the Japanese site as it was
+    assert ">萩市</a>" in page(client, "/")  # the Japanese site as it was
     town_feed = page(client, "/en/municipalities/hagi/status.atom")
     assert "Hagi" in town_feed.split("</title>")[0] and "萩市" not in town_feed
 
