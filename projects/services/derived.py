@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.apps import apps as django_apps
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from projects.table.notation import strip_tags
@@ -32,6 +33,22 @@ def refresh_year(*, fiscal_year, models=None) -> None:
     )
     refresh_search(project_ids=project_ids, models=models)
     refresh_originals(fiscal_year=fiscal_year, models=models)
+
+
+def refresh_all() -> dict[int, int]:
+    """Every year's derived values again (after the way they are made has changed): {year:
+    records written}. The public pages are renewed once the transaction commits."""
+    from projects import cache as public_cache
+
+    FiscalYear, Project = _model(None, "FiscalYear"), _model(None, "Project")
+    written = {}
+    with transaction.atomic():
+        for pk, year in FiscalYear.objects.order_by("year").values_list("pk", "year"):
+            ids = list(Project.objects.filter(fiscal_year_id=pk).values_list("pk", flat=True))
+            written[year] = refresh_search(project_ids=ids)
+            refresh_originals(fiscal_year=pk)
+        public_cache.bump_on_commit()
+    return written
 
 
 def search_texts(project_ids, *, models=None) -> tuple[dict[int, str], dict[int, str]]:

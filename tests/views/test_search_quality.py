@@ -84,10 +84,25 @@ ENGLISH = [
     ("planned", "planned"),
     ("ICT", [7]),
     ("ＤＸ", [7, 29]),
+    ("airport", AIRPORT),
+    ("university", [4, 16, 24, 28, 30]),
+    ("environment", [25]),
+    ("youth", [22, 28]),
+    ("nurse", [18]),
+    ("expo", [7, HAKUBO]),
+    ("seminar", [2, 3, 4]),
+    ("ambulance", [13, 18, 30]),
     ("観光", [7]),
     ("ちゅうし", CORONA),
 ]
-TOWN_WORDS = {"hagi": "萩", "ube": "宇部", "hofu": "防府", "mine": "美祢", "tsuwano": "津和野"}
+TOWN_WORDS = {
+    "hagi": "萩",
+    "ube": "宇部",
+    "hofu": "防府",
+    "mine": "美祢",
+    "tsuwano": "津和野",
+    "sanyo-onoda": "山陽小野田",
+}
 
 
 def key(project):
