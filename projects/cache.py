@@ -117,19 +117,31 @@ def bump_on_commit(years=None) -> None:
     transaction.on_commit(lambda: bump(years))
 
 
+_project_years: dict[tuple[str, int], int] = {}
+
+
 def project_scope(pk: int):
-    """The scope of a project's pages: its year (kept in the cache: a project never changes
-    year), or None for a project that does not exist."""
+    """The scope of a project's pages: its year, or None for a project that does not exist.
+    A project never changes year: the answer is kept in the shared cache and in this process
+    (so a page of a project reads only its stamps)."""
     if isinstance(caches["default"], DummyCache):
         return None  # nothing is kept: no stamp to read, no query to spend on it
+    local_key = (cache.key_prefix, pk)
+    year = _project_years.get(local_key)
+    if year is not None:
+        return year
     cache_key = PROJECT_YEAR_KEY.format(pk)
     year = cache.get(cache_key)
     if year is None:
         from .models import Project
 
         year = Project.objects.filter(pk=pk).values_list("fiscal_year__year", flat=True).first()
-        if year is not None:
-            cache.set(cache_key, year, timeout=None)
+        if year is None:
+            return None
+        cache.set(cache_key, year, timeout=None)
+    if len(_project_years) > 50_000:
+        _project_years.clear()
+    _project_years[local_key] = year
     return year
 
 
