@@ -111,10 +111,11 @@ def project_list(request):
         labels = data.status_labels(fy)
         chunks = search.query_chunks(filters.q)
         projects = data.filtered_projects(fy, filters, municipality, chunks)
+        if chunks:  # the search texts read once: the ids found, then a page of them
+            projects = data.found_ids(projects)
         page = Paginator(projects, PROJECTS_PER_PAGE).get_page(params["page"])
-        shown = data.page_projects(
-            fy, page.object_list, measures, labels, filters, municipality, chunks
-        )
+        on_page = data.projects_by_id(page.object_list) if chunks else page.object_list
+        shown = data.page_projects(fy, on_page, measures, labels, filters, municipality, chunks)
         count = page.paginator.count
         return {
             "title": list_title(fy, filters, labels, municipality, page),
