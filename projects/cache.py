@@ -9,7 +9,15 @@ A stamp that goes missing (evicted, culled, cache flushed) is recreated from the
 reset to an old value, so a stale entry can never become reachable again.
 
 Every write of the table goes through the change set (``services.changes``), whose ``commit()``
-bumps the version once its transaction commits; no model signal does.
+bumps the versions of the years it changed once its transaction commits; no model signal does.
+
+**A data version per year.** Besides the area-wide stamp, each fiscal year has a stamp of its own
+(``public:version:2020``), and so have the pages of the current year (``current``) and the pages
+that show every year (``all``: the month calendar, the feeds, the sitemap). A page is stored
+under the area-wide stamp and the stamps of its ``scope`` (a year, ``CURRENT``, ``ALL`` or a
+tuple of them): ``bump(years=[2020])`` renews the pages of 2020, of the current year when 2020
+is current, and of every year, and leaves the other years' pages as they are;
+``bump()`` (``years=None``: the area, a year published, anything else) renews every page.
 """
 
 from __future__ import annotations
@@ -19,14 +27,17 @@ import threading
 import time
 from collections import OrderedDict
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
 from django.db import transaction
 
 VERSION_KEY = "public:version"
+CURRENT, ALL = "current", "all"  # scopes besides the years: the current year's pages, every year's
 TIMEOUT = 60 * 60 * 24  # entries of an unchanged site still refresh once a day
 LOCAL_ENTRIES = 256
+PROJECT_YEAR_KEY = "public:project-year:{}"
 
-_local: OrderedDict[str, tuple[int, object]] = OrderedDict()
+_local: OrderedDict[str, tuple[object, object]] = OrderedDict()
 _local_lock = threading.Lock()
 
 
@@ -34,30 +45,103 @@ def _fresh_stamp() -> int:
     return time.time_ns()
 
 
-def version() -> int:
-    stamp = cache.get(VERSION_KEY)
-    return stamp if stamp is not None else _create_stamp()
+def _scopes(scope) -> tuple:
+    if scope is None:
+        return ()
+    return tuple(dict.fromkeys(scope)) if isinstance(scope, tuple | list) else (scope,)
 
 
-def _create_stamp() -> int:
-    cache.add(VERSION_KEY, _fresh_stamp(), timeout=None)
-    return cache.get(VERSION_KEY)
+def scope_key(scope) -> str:
+    return f"{VERSION_KEY}:{scope}"
+
+
+def _stamp_keys(scope) -> list[str]:
+    return [VERSION_KEY, *(scope_key(s) for s in _scopes(scope))]
+
+
+def _stamp(found: dict, keys: list[str]):
+    """The stamp of ``keys`` read in ``found``, creating those that are missing: the area's
+    alone (an int) for a page of no scope, else a tuple."""
+    stamps = []
+    for k in keys:
+        value = found.get(k)
+        stamps.append(value if value is not None else _create_stamp(k))
+    return stamps[0] if len(stamps) == 1 else tuple(stamps)
+
+
+def version(scope=None):
+    """The stamp of the pages of ``scope`` (None: the area-wide stamp alone); None when the
+    cache keeps nothing (DummyCache)."""
+    keys = _stamp_keys(scope)
+    stamp = _stamp(cache.get_many(keys), keys)
+    return None if stamp is None or (isinstance(stamp, tuple) and None in stamp) else stamp
+
+
+def _create_stamp(key: str = VERSION_KEY) -> int:
+    cache.add(key, _fresh_stamp(), timeout=None)
+    return cache.get(key)
+
+
+def _incr(key: str) -> None:
+    try:
+        cache.incr(key)
+    except ValueError:  # no stamp yet: any new one is newer than all the keys written before
+        cache.set(key, _fresh_stamp(), timeout=None)
 
 
 def bump(years=None) -> None:
-    """Invalidate the cached public pages, in every process (``years``: the fiscal years whose
-    data changed; every page is renewed whatever they are)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no stamp yet: any new one is newer than all the keys written before
-        cache.set(VERSION_KEY, _fresh_stamp(), timeout=None)
+    """Invalidate, in every process, the cached pages of ``years`` (with the current year's and
+    every year's pages), or every cached public page (``years=None``)."""
+    if years is None:
+        _incr(VERSION_KEY)
+        return
+    years = {int(y) for y in years}
+    scopes = [*sorted(years), ALL]
+    if years & _current_years():
+        scopes.append(CURRENT)
+    for scope in scopes:
+        _incr(scope_key(scope))
+
+
+def _current_years() -> set[int]:
+    from .models import FiscalYear
+
+    return set(FiscalYear.objects.filter(is_current=True).values_list("year", flat=True))
 
 
 def bump_on_commit(years=None) -> None:
     """Bump once the current transaction commits (at once outside one): a process that renders
-    between the write and the commit would otherwise cache the old data under the new stamp.
-    The one caller is the change set's ``commit()`` (``services.changes``)."""
+    between the write and the commit would otherwise cache the old data under the new stamp."""
+    years = None if years is None else tuple(years)
     transaction.on_commit(lambda: bump(years))
+
+
+_project_years: dict[tuple[str, int], int] = {}
+
+
+def project_scope(pk: int):
+    """The scope of a project's pages: its year, or None for a project that does not exist.
+    A project never changes year: the answer is kept in the shared cache and in this process
+    (so a page of a project reads only its stamps)."""
+    if isinstance(caches["default"], DummyCache):
+        return None  # nothing is kept: no stamp to read, no query to spend on it
+    local_key = (cache.key_prefix, pk)
+    year = _project_years.get(local_key)
+    if year is not None:
+        return year
+    cache_key = PROJECT_YEAR_KEY.format(pk)
+    year = cache.get(cache_key)
+    if year is None:
+        from .models import Project
+
+        year = Project.objects.filter(pk=pk).values_list("fiscal_year__year", flat=True).first()
+        if year is None:
+            return None
+        cache.set(cache_key, year, timeout=None)
+    if len(_project_years) > 50_000:
+        _project_years.clear()
+    _project_years[local_key] = year
+    return year
 
 
 def key(*parts) -> str:
@@ -66,19 +150,19 @@ def key(*parts) -> str:
     return f"public:{digest}"
 
 
-def get_or_build(parts, build):
-    """The value cached for ``parts`` if it was stored under the current stamp, else ``build()``
-    stored with the stamp. One round trip to the cache (one query with the database cache).
+def get_or_build(parts, build, *, scope=None):
+    """The value cached for ``parts`` if it was stored under the current stamp of ``scope``,
+    else ``build()`` stored with the stamp. One round trip to the cache (one query with the
+    database cache).
 
     The stamp is read before ``build()`` reads the data, so a value built from data older than
     a bump is always stored under an older stamp and never served after the bump.
     Exceptions (a 404 for an unpublished year) propagate and nothing is stored.
     """
     entry_key = key(*parts)
-    found = cache.get_many([VERSION_KEY, entry_key])
-    stamp = found.get(VERSION_KEY)
-    if stamp is None:
-        stamp = _create_stamp()
+    stamp_keys = _stamp_keys(scope)
+    found = cache.get_many([*stamp_keys, entry_key])
+    stamp = _stamp(found, stamp_keys)
     entry = found.get(entry_key)
     if entry is not None and entry[0] == stamp:
         return entry[1]
@@ -87,15 +171,15 @@ def get_or_build(parts, build):
     return value
 
 
-def get_local(parts, fetch, *, stamp=None):
+def get_local(parts, fetch, *, stamp=None, scope=None):
     """``fetch()`` kept in this process and reused while the shared stamp is unchanged.
 
     Every call still reads the stamp from the shared cache, so a change made anywhere shows on
     the next request here too; a hit saves only the transfer and decoding of the entry. The
     copies are few (least recently used first out) and may be objects that cannot be pickled.
-    ``stamp`` is the stamp the caller has just read, if it has.
+    ``stamp`` is the stamp of ``scope`` the caller has just read, if it has.
     """
-    stamp = stamp if stamp is not None else version()
+    stamp = stamp if stamp is not None else version(scope)
     if stamp is None:  # a cache that stores nothing (DummyCache): keep nothing either
         return fetch()
     local_key = f"{cache.key_prefix}:{key(*parts)}"

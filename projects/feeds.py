@@ -4,12 +4,23 @@ one project, one town. Each entry has an author (RFC 4287): the area's council."
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from projects.models import Area, Change, Municipality, Project, ProjectRow, Status
 from projects.reports import public as data
 
 ITEMS = 50
+
+
+def project_name(project) -> str:
+    """The project's name in the feed's language: on the English site its English name, or the
+    Japanese one marked 「日本語のみ」 (Japanese only)."""
+    if get_language() != "en":
+        return str(project)
+    if project.name_en:
+        return f"{project.number} {project.name_en}" if project.number else project.name_en
+    return f"{project} ({_('日本語のみ')})"
 
 
 class StatusChangesFeed(Feed):
@@ -53,7 +64,7 @@ class StatusChangesFeed(Feed):
         } + (f" {item.activity.text}" if item.activity else "")
 
     def item_description(self, item):
-        return str(item.project) if item.project else item.fiscal_year.label
+        return project_name(item.project) if item.project else item.fiscal_year.label
 
     def item_link(self, item):
         if item.project_id is None:
@@ -86,7 +97,7 @@ class ProjectStatusFeed(StatusChangesFeed):
         return project
 
     def title(self, obj=None):
-        return _("%(project)s: 実績の状況の更新") % {"project": obj}
+        return _("%(project)s: 実績の状況の更新") % {"project": project_name(obj)}
 
     def link(self, obj=None):
         return obj.get_absolute_url()
@@ -105,7 +116,8 @@ class MunicipalityStatusFeed(StatusChangesFeed):
         return municipality
 
     def title(self, obj=None):
-        return _("%(name)sの連携事業: 実績の状況の更新") % {"name": obj.name}
+        name = obj.name_en if get_language() == "en" and obj.name_en else obj.name
+        return _("%(name)sの連携事業: 実績の状況の更新") % {"name": name}
 
     def link(self, obj=None):
         return obj.get_absolute_url()

@@ -36,6 +36,7 @@ public_patterns = [
     ),
     path("calendar/", calendar.calendar, name="calendar"),
     path("calendar.ics", calendar.calendar_ics, name="calendar_ics"),
+    path("calendar/<int:year>.ics", calendar.calendar_ics, name="year_calendar_ics"),
     path("calendar/<slug:slug>.ics", calendar.calendar_ics, name="municipality_calendar_ics"),
     path("feeds/status.atom", public.status_feed, name="status_feed"),
     path("opendata/", opendata.opendata, name="opendata"),

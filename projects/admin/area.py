@@ -98,11 +98,11 @@ def delete_unused(modeladmin, request, queryset):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(SecretariatWrites, admin.ModelAdmin):
-    list_display = ("order", "name", "reading", "lg_code", "slug", "retired")
+    list_display = ("order", "name", "reading", "name_en", "lg_code", "slug", "retired")
     list_display_links = ("name",)
     list_filter = ("retired",)
-    search_fields = ("name", "reading", "slug", "lg_code")
-    fields = ("name", "reading", "lg_code", "slug", "order", "retired")
+    search_fields = ("name", "reading", "name_en", "slug", "lg_code")
+    fields = ("name", "reading", "name_en", "lg_code", "slug", "order", "retired")
     actions = [delete_unused]
 
     def get_actions(self, request):

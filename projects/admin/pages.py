@@ -1,8 +1,9 @@
-"""The contact, accessibility and privacy texts: the secretariat writes them."""
+"""The contact, accessibility and privacy texts, and the search's synonyms: the secretariat
+writes them."""
 
 from django.contrib import admin
 
-from projects.models import SitePage
+from projects.models import SitePage, Synonym
 
 from .access import SecretariatOnly
 
@@ -15,3 +16,13 @@ class SitePageAdmin(SecretariatOnly, admin.ModelAdmin):
 
     def view_on_site(self, obj):
         return obj.get_absolute_url()
+
+
+@admin.register(Synonym)
+class SynonymAdmin(SecretariatOnly, admin.ModelAdmin):
+    """A resident's word → the table's word: the public search reads the list on each query
+    (a save is a change set like every admin write, so the cached searches are renewed)."""
+
+    list_display = ["term", "words"]
+    search_fields = ["term", "words"]
+    fields = ["term", "words"]

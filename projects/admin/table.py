@@ -17,7 +17,7 @@ from .filters import MeasureFilter, StrategyFilter
 class ProjectRowInline(SecretariatWrites, admin.StackedInline):
     model = ProjectRow
     form = ProjectRowForm
-    fields = ("order", "summary", "municipalities_text", "municipality_names")
+    fields = ("order", "summary", "summary_en", "municipalities_text", "municipality_names")
     readonly_fields = ("municipality_names",)
     extra = 0
     show_change_link = True  # the row's page edits its activities
@@ -39,10 +39,17 @@ def row_municipality_names(row) -> str:
 
 @admin.register(Project)
 class ProjectAdmin(SecretariatWrites, admin.ModelAdmin):
-    list_display = ("__str__", "measure", "fiscal_year", "municipality_names", "updated_at")
+    list_display = (
+        "__str__",
+        "english",
+        "measure",
+        "fiscal_year",
+        "municipality_names",
+        "updated_at",
+    )
     list_filter = ("fiscal_year", StrategyFilter, MeasureFilter, "municipalities")
     list_select_related = ("fiscal_year", "measure")
-    search_fields = ("name", "=number", "rows__summary")
+    search_fields = ("name", "name_en", "=number", "rows__summary")
     autocomplete_fields = ("fiscal_year", "measure", "municipalities", "previous")
     readonly_fields = ("history",)
     inlines = [ProjectRowInline]
@@ -54,6 +61,10 @@ class ProjectAdmin(SecretariatWrites, admin.ModelAdmin):
     @admin.display(description="関係市町")
     def municipality_names(self, project):
         return "、".join(m.name for m in project.municipalities.all())
+
+    @admin.display(description="英語の事業名")
+    def english(self, project):
+        return project.name_en or "日本語のみ"
 
     @admin.display(description="変更履歴")
     def history(self, project):
@@ -96,7 +107,14 @@ class ProjectRowAdmin(SecretariatWrites, admin.ModelAdmin):
     list_select_related = ("project",)
     search_fields = ("project__name", "summary")
     form = ProjectRowForm
-    fields = ("project", "order", "summary", "municipalities_text", "municipality_names")
+    fields = (
+        "project",
+        "order",
+        "summary",
+        "summary_en",
+        "municipalities_text",
+        "municipality_names",
+    )
     readonly_fields = ("project", "municipality_names")
     inlines = [ActivityInline]
 

@@ -19,7 +19,7 @@ from .filters import StrategyFilter
 
 class StrategyInline(SecretariatWrites, admin.TabularInline):
     model = Strategy
-    fields = ("number", "title", "heading", "band")
+    fields = ("number", "title", "title_en", "heading", "band")
     extra = 0
     show_change_link = True
 
@@ -76,7 +76,7 @@ class FiscalYearAdmin(SecretariatWrites, admin.ModelAdmin):
 
 class MeasureInline(SecretariatWrites, admin.TabularInline):
     model = Measure
-    fields = ("policy_field", "label", "title", "heading", "order")
+    fields = ("policy_field", "label", "title", "title_en", "heading", "order")
     extra = 0
     show_change_link = True
 

@@ -38,11 +38,8 @@ def create_pages(apps, schema_editor):
 
 
 def derive(apps, schema_editor):
-    from projects.services.derived import refresh_year
-
-    models = {name: apps.get_model("projects", name) for name in ("Project", "ProjectRow", "Activity")}
-    for pk in apps.get_model("projects", "FiscalYear").objects.values_list("pk", flat=True):
-        refresh_year(fiscal_year=pk, models=models)
+    """The derived columns are written by 0012 (``services.derived`` reads fields that these
+    historical models do not have yet)."""
 
 
 class Migration(migrations.Migration):

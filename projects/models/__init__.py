@@ -23,6 +23,7 @@ from .rounds import (
     RoundStatus,
     RoundTown,
 )
+from .synonyms import Synonym
 from .table import Measure, Project, ProjectRow, Strategy
 from .versions import ImportVersion
 from .years import FiscalYear
@@ -60,6 +61,7 @@ __all__ = [
     "StaffProfile",
     "Status",
     "Strategy",
+    "Synonym",
     "export_marker",
     "status_glyph",
 ]

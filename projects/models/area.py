@@ -203,6 +203,12 @@ class Municipality(models.Model):
         validators=[validate_reading],
         help_text=_("ひらがな (カタカナも可)"),
     )
+    name_en = models.CharField(
+        _("英語名 (ローマ字)"),
+        max_length=40,
+        blank=True,
+        help_text=_("英語のページに出す名前 (例: Hagi)。検索でも使います"),
+    )
     lg_code = models.CharField(
         _("全国地方公共団体コード"),
         max_length=6,

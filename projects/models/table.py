@@ -20,6 +20,12 @@ class Strategy(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("番号"))
     title = models.CharField(_("名称"), max_length=200)
+    title_en = models.CharField(
+        _("英語の名称"),
+        max_length=200,
+        blank=True,
+        help_text=_("英語のページとオープンデータに出します。空欄なら日本語のみ"),
+    )
     heading = models.CharField(_("取組欄の表記"), max_length=220, help_text=_("セルの文字どおり"))
     band = models.CharField(_("帯の表記"), max_length=220, blank=True)
 
@@ -47,6 +53,12 @@ class Measure(models.Model):
     )
     label = models.CharField(_("記号"), max_length=10)
     title = models.CharField(_("名称"), max_length=200)
+    title_en = models.CharField(
+        _("英語の名称"),
+        max_length=200,
+        blank=True,
+        help_text=_("英語のページとオープンデータに出します。空欄なら日本語のみ"),
+    )
     heading = models.CharField(_("施策欄の表記"), max_length=220)
     order = models.PositiveIntegerField(_("順序"), default=0)
 
@@ -124,6 +136,12 @@ class Project(models.Model):
         _("番号"), null=True, blank=True, help_text=_("番号のない事業は空欄")
     )
     name = models.CharField(_("事業名"), max_length=200, blank=True)
+    name_en = models.CharField(
+        _("英語の事業名"),
+        max_length=200,
+        blank=True,
+        help_text=_("英語のページとオープンデータに出します。空欄なら日本語のみ"),
+    )
     order = models.PositiveIntegerField(_("順序"), default=0)
     municipalities = models.ManyToManyField(
         Municipality, blank=True, related_name="projects", verbose_name=_("関係市町")
@@ -179,6 +197,11 @@ class ProjectRow(models.Model):
     )
     order = models.PositiveIntegerField(_("順序"), default=0)
     summary = models.TextField(_("事業の概要"), blank=True)
+    summary_en = models.TextField(
+        _("英語の概要"),
+        blank=True,
+        help_text=_("英語のページとオープンデータに出します。空欄なら日本語のみ"),
+    )
     municipalities_text = models.CharField(
         _("関係市町の表記"),
         max_length=200,

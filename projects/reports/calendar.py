@@ -24,12 +24,15 @@ MONTH_PAGE = 20  # dates on one page of a month (a busy month has more pages)
 LONG_RANGE_DAYS = 31  # a range longer than a month is shown by its start and end
 
 
-def event_query(*, municipality=None, project=None, during=None):
+def event_query(*, municipality=None, project=None, during=None, years=None):
     """Events of the published years (with their activity, project and year) in date order,
-    optionally of a town's rows or of one project, and of those touching ``during`` = (first,
-    last) day: exactly, in the database (a month written alone is stored as its 1st and runs to
-    its end; 「以降」 runs to the end of its fiscal year)."""
+    optionally of a town's rows or of one project, of the fiscal ``years`` whose data holds
+    them, and of those touching ``during`` = (first, last) day: exactly, in the database (a
+    month written alone is stored as its 1st and runs to its end; 「以降」 runs to the end of
+    its fiscal year)."""
     found = Event.objects.published().with_hierarchy()
+    if years is not None:
+        found = found.filter(activity__row__project__fiscal_year__year__in=years)
     if municipality is not None:
         found = found.filter(activity__row__in=ProjectRow.objects.concerning(municipality))
     if project is not None:

@@ -16,6 +16,8 @@ FIELD_LABELS = {
     "details": "詳細行",
     "number": "番号",
     "name": "事業名",
+    "name_en": "英語の事業名",
+    "summary_en": "英語の概要",
     "measure": "施策",
     "order": "順序",
     "municipalities": "関係市町",

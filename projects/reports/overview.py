@@ -38,6 +38,7 @@ class Bar:
     projects: int = 0
     children: list[Bar] = field(default_factory=list)
     policy_field: str = ""
+    label_en: str = ""  # the English label, where an English name is written
 
     @property
     def total(self) -> int:
@@ -83,6 +84,8 @@ def strategy_bars(fiscal_year, measures, activities=None, *, link) -> list[Bar]:
         strategy = m.strategy
         if strategy.pk not in strategies:
             bar = Bar(f"{strategy.number} {strategy.title}", link("strategy", strategy))
+            if strategy.title_en:
+                bar.label_en = f"{strategy.number} {strategy.title_en}"
             strategies[strategy.pk] = (bar, {})
         bar, counts = strategies[strategy.pk]
         own = by_measure.get(m.pk, {})
@@ -95,6 +98,7 @@ def strategy_bars(fiscal_year, measures, activities=None, *, link) -> list[Bar]:
                 segments(labels, own),
                 m.n_projects or 0,
                 policy_field=m.policy_field,
+                label_en=m.title_en,
             )
         )
     result = []
@@ -145,6 +149,7 @@ def town_bars(fiscal_year, municipalities) -> list[Bar]:
             m.get_absolute_url() + f"?year={fiscal_year.year}",
             segments(labels, totals.get(m.pk, {})),
             projects.get(m.pk, 0),
+            label_en=m.name_en,
         )
         for m in municipalities
     ]

@@ -12,7 +12,19 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -246,8 +258,27 @@ def filtered_projects(fiscal_year, filters: Filters, municipality, chunks):
             Exists(Activity.objects.filter(shown, row__project=OuterRef("pk")))
         )
     if chunks:
-        projects = projects.filter(search.condition(chunks, fiscal_year))
+        found = projects.filter(search.condition(chunks, fiscal_year))
+        if search.has_loose(chunks) and not found.exists():  # 観光客 → 観光
+            found = projects.filter(search.condition(chunks, fiscal_year, loose=True))
+        projects = found
+        if not filters.sort:
+            return search.title_first(projects, chunks).order_by("title_rank", "order")
     return sorted_projects(projects, filters.sort)
+
+
+def found_ids(projects) -> list[int]:
+    """The ids of the projects a search finds, in their order: the search texts are read once
+    (counting them and then reading a page would read them twice)."""
+    return list(projects.values_list("pk", flat=True))
+
+
+def projects_by_id(ids: list[int]):
+    """The projects of ``ids`` in that order (a page of ``found_ids``)."""
+    if not ids:
+        return Project.objects.none()
+    order = Case(*(When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)))
+    return Project.objects.filter(pk__in=ids).order_by(order)
 
 
 def sorted_projects(projects, sort: str):

@@ -62,11 +62,13 @@ def overview_from_db(
     by_measure = defaultdict(list)
     datas = {}
     project_url = url_pattern("projects:project_detail")
-    for pk, measure_id, number, name in projects.order_by("order").values_list(
-        "id", "measure_id", "number", "name"
+    for pk, measure_id, number, name, name_en in projects.order_by("order").values_list(
+        "id", "measure_id", "number", "name", "name_en"
     ):
         number, name = (former_names or {}).get(pk, (number, name))
-        datas[pk] = ProjectData(number, name, municipalities=[], id=pk, url=project_url(pk))
+        datas[pk] = ProjectData(
+            number, name, municipalities=[], id=pk, url=project_url(pk), name_en=name_en
+        )
         by_measure[measure_id].append(datas[pk])
     for pk, municipality in (
         Project.municipalities.through.objects.filter(project__in=project_ids)
@@ -109,7 +111,9 @@ def municipality_data(fiscal_year: FiscalYear) -> list[MunicipalityData]:
     whose data names it)."""
     with translation.override("ja"):
         return [
-            MunicipalityData(m.name, m.reading, m.lg_code, m.slug, m.get_absolute_url())
+            MunicipalityData(
+                m.name, m.reading, m.lg_code, m.slug, m.get_absolute_url(), name_en=m.name_en
+            )
             for m in Municipality.objects.of_year(fiscal_year)
         ]
 
@@ -119,13 +123,18 @@ def row_data(project_ids, datas: dict[int, ProjectData]):
     it means (rows without a cell of their own keep ``municipalities`` None), and each row's
     project URL: one query, two when some row has its own."""
     rows, row_urls = {}, {}
-    for pk, project_id, summary, municipalities_text in (
+    for pk, project_id, summary, summary_en, municipalities_text in (
         ProjectRow.objects.filter(project__in=project_ids)
         .order_by("project_id", "order")
-        .values_list("id", "project_id", "summary", "municipalities_text")
+        .values_list("id", "project_id", "summary", "summary_en", "municipalities_text")
     ):
         own = [] if municipalities_text else None
-        rows[pk] = RowData(summary, municipalities_text=municipalities_text, municipalities=own)
+        rows[pk] = RowData(
+            summary,
+            municipalities_text=municipalities_text,
+            municipalities=own,
+            summary_en=summary_en,
+        )
         row_urls[pk] = datas[project_id].url
         datas[project_id].rows.append(rows[pk])
     if all(row.municipalities is None for row in rows.values()):
@@ -175,13 +184,20 @@ def activity_data(project_ids, activity_filter, restored):
 def strategy_data(fiscal_year, by_measure, *, partial: bool) -> list[StrategyData]:
     """Strategies and measures in order; a partial export leaves out those with no project."""
     strategies = {
-        s.pk: StrategyData(s.number, s.title, s.heading, s.band)
+        s.pk: StrategyData(s.number, s.title, s.heading, s.band, title_en=s.title_en)
         for s in Strategy.objects.filter(fiscal_year=fiscal_year).order_by("number")
     }
     for m in Measure.objects.filter(strategy__fiscal_year=fiscal_year).order_by("order"):
         if by_measure.get(m.pk) or not partial:
             strategies[m.strategy_id].measures.append(
-                MeasureData(m.label, m.title, m.heading, m.policy_field, by_measure.get(m.pk, []))
+                MeasureData(
+                    m.label,
+                    m.title,
+                    m.heading,
+                    m.policy_field,
+                    by_measure.get(m.pk, []),
+                    title_en=m.title_en,
+                )
             )
     return [s for s in strategies.values() if s.measures or not partial]
 

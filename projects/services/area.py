@@ -17,7 +17,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
-from projects.models import Area, ChangeSource, Municipality
+from projects.models import Area, ChangeSource, Municipality, Synonym
 from projects.models.area import validate_cell_word, validate_lg_code
 
 from .changes import ChangeSet
@@ -26,7 +26,7 @@ SECTIONS = {
     "area": {"name", "short_name", "council", "all_words"},
     "secretariat": {"name", "address", "phone", "email"},
 }
-MUNICIPALITY_KEYS = {"name", "reading", "code", "slug"}
+MUNICIPALITY_KEYS = {"name", "reading", "code", "slug", "name_en"}
 REQUIRED = {"area": ("name",), "municipalities": ("name", "code", "slug")}
 TOML_LINE_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
@@ -116,8 +116,8 @@ def read_area_file(path: str | Path) -> tuple[dict, list[dict]]:
         problems.append((line, f"{path.name} {line} 行目 [{section}] {message}"))
 
     for section in data:
-        if section not in {*SECTIONS, "municipalities"}:
-            allowed = "、".join([*SECTIONS, "municipalities"])
+        if section not in {*SECTIONS, "municipalities", "synonyms"}:
+            allowed = "、".join([*SECTIONS, "municipalities", "synonyms"])
             problem(section, 0, "", f"不明な表「{section}」です (使えるもの: {allowed})。")
     area = _read_tables(data, problem)
     members = _read_members(data, problem)
@@ -129,9 +129,34 @@ def read_area_file(path: str | Path) -> tuple[dict, list[dict]]:
                 "name",
                 f"{index + 1} 件目: 「{values['name']}」は all_words (全市町を表す語) にもあります。",
             )
+    area["synonyms"] = _read_synonyms(data, problem)
     if problems:  # in the file's order (a stable sort keeps a line's problems as found)
         raise AreaFileError([message for _, message in sorted(problems, key=lambda p: p[0])])
     return area, members
+
+
+def _read_synonyms(data, problem) -> list[tuple[str, list[str]]]:
+    """[[synonyms]] term = "自転車", words = ["サイクリング", "じてんしゃ"]: the search's
+    starting list (the secretariat edits it in the admin afterwards)."""
+    found = []
+    entries = data.get("synonyms", [])
+    if not isinstance(entries, list):
+        problem("synonyms", 0, "", "[[synonyms]] の表で書いてください。")
+        return found
+    for index, entry in enumerate(entries):
+        term, words = entry.get("term"), entry.get("words")
+        if not isinstance(term, str) or not term.strip():
+            problem("synonyms", index, "term", f"{index + 1} 件目: term (見出し語) は必須です。")
+        elif not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            problem(
+                "synonyms",
+                index,
+                "words",
+                f'{index + 1} 件目: words は文字列の配列 (["…", "…"]) で書いてください。',
+            )
+        else:
+            found.append((term.strip(), [w.strip() for w in words if w.strip()]))
+    return found
 
 
 def _messages(model, name: str, value) -> list[str]:
@@ -257,14 +282,18 @@ def setup_area(*, path: str | Path) -> AreaResult:
     """Create or update the area and its members from the file (AreaFileError, writing
     nothing, when the file has problems), as one change set: every year's pages follow."""
     fields, members = read_area_file(path)
+    synonyms = fields.pop("synonyms")
     result = AreaResult()
     changes = ChangeSet(source=ChangeSource.ADMIN)
-    changes.add(lambda: [], lambda: (_apply_area(fields, members, result), changes.whole_table()))
+    changes.add(
+        lambda: [],
+        lambda: (_apply_area(fields, members, synonyms, result), changes.whole_table()),
+    )
     changes.commit()
     return result
 
 
-def _apply_area(fields: dict, members: list[dict], result: AreaResult) -> None:
+def _apply_area(fields: dict, members: list[dict], synonyms, result: AreaResult) -> None:
     area = Area.objects.current() or Area()
     fields.setdefault("all_words", ["全市町"])
     for name in (
@@ -282,6 +311,8 @@ def _apply_area(fields: dict, members: list[dict], result: AreaResult) -> None:
         area.save()
         result.area_changed = True
     _apply_members(members, result)
+    for term, words in synonyms:  # added when missing: the secretariat's edits are kept
+        Synonym.objects.get_or_create(term=term, defaults={"words": "、".join(words)})
 
 
 def _apply_members(members: list[dict], result: AreaResult) -> None:
@@ -309,6 +340,7 @@ def _apply_members(members: list[dict], result: AreaResult) -> None:
         wanted = {
             "name": values["name"],
             "reading": values["reading"],
+            "name_en": values["name_en"],
             "lg_code": values["code"],
             "slug": values["slug"],
             "order": order,

@@ -355,8 +355,11 @@ class ChangeSet:
             for hook in self.after:
                 hook(self.committed)
             self.committed.years = set(self.years)
-            if self.years or self.whole_area:
-                public_cache.bump_on_commit(years=None if self.whole_area else self.years)
+            if self.whole_area:
+                public_cache.bump_on_commit()  # every year's pages and those of the area
+            elif self.years:
+                years = FiscalYear.objects.filter(pk__in=self.years).values_list("year", flat=True)
+                public_cache.bump_on_commit(years=list(years))
         return self.committed
 
     def _derive(self) -> None:

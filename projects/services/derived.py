@@ -23,7 +23,7 @@ from django.apps import apps as django_apps
 
 from projects.table.dates import parse_events
 from projects.table.notation import find_tags, strip_tags
-from projects.table.search import index_text
+from projects.table.search import TITLE_END, index_text
 
 
 def _model(models, name):
@@ -87,22 +87,31 @@ def write_events(activities_by_year: dict[int, list], *, created=frozenset()) ->
 # ---------------------------------------------------------------------------- projects
 
 
+def project_index(titles: Iterable[str], texts: Iterable[str], activities: Iterable[str]) -> str:
+    """A project's search text: the index of its names (Japanese, English) first, before
+    ``TITLE_END`` (titles rank first), then of its number, rows (事業の概要 in both languages,
+    関係市町 as written), then its activities' indexes."""
+    return "\n".join([index_text(titles), TITLE_END, index_text(texts), *activities])
+
+
 def project_texts(project_ids, *, models=None) -> dict[int, str]:
-    """{project id: its index}: a project is found by its number, name, each row's 事業の概要
-    and 関係市町 as written, and its activities' stored indexes. Three queries."""
+    """{project id: its index} (``project_index``) from the database, with its activities'
+    stored indexes. Three queries."""
     Project, ProjectRow = _model(models, "Project"), _model(models, "ProjectRow")
     Activity = _model(models, "Activity")
     parts: dict[int, list[str]] = defaultdict(list)
-    for pk, number, name in Project.objects.filter(pk__in=project_ids).values_list(
-        "pk", "number", "name"
+    titles: dict[int, list[str]] = {}
+    for pk, number, name, name_en in Project.objects.filter(pk__in=project_ids).values_list(
+        "pk", "number", "name", "name_en"
     ):
-        parts[pk] += ["" if number is None else str(number), name]
-    for project_id, summary, municipalities in (
+        titles[pk] = [name, name_en]
+        parts[pk] += ["" if number is None else str(number)]
+    for project_id, summary, summary_en, municipalities in (
         ProjectRow.objects.filter(project__in=project_ids)
         .order_by("project_id", "order")
-        .values_list("project_id", "summary", "municipalities_text")
+        .values_list("project_id", "summary", "summary_en", "municipalities_text")
     ):
-        parts[project_id] += [summary, municipalities]
+        parts[project_id] += [summary, summary_en, municipalities]
     indexes: dict[int, list[str]] = defaultdict(list)
     for project_id, search_text in (
         Activity.objects.filter(row__project__in=project_ids)
@@ -110,22 +119,22 @@ def project_texts(project_ids, *, models=None) -> dict[int, str]:
         .values_list("row__project_id", "search_text")
     ):
         indexes[project_id].append(search_text)
-    return {pk: "\n".join([index_text(texts), *indexes[pk]]) for pk, texts in parts.items()}
+    return {pk: project_index(titles[pk], parts[pk], indexes[pk]) for pk in titles}
 
 
 def prepare_new_projects(projects: Iterable, rows: Iterable, activities: Iterable) -> None:
     """Set the search text of new projects, in memory, from their new rows and prepared
     activities (all of them new too), as ``project_texts`` reads it from the database."""
-    parts = {id(p): ["" if p.number is None else str(p.number), p.name] for p in projects}
+    projects = list(projects)
+    parts = {id(p): ["" if p.number is None else str(p.number)] for p in projects}
     for row in sorted(rows, key=lambda r: r.order):
         if id(row.project) in parts:
-            parts[id(row.project)] += [row.summary, row.municipalities_text]
+            parts[id(row.project)] += [row.summary, row.summary_en, row.municipalities_text]
     indexes = defaultdict(list)
     for activity in sorted(activities, key=lambda a: (a.row.order, a.order)):
         indexes[id(activity.row.project)].append(activity.search_text)
-    for project in projects:
-        texts = parts[id(project)]
-        project.search_text = "\n".join([index_text(texts), *indexes[id(project)]])
+    for p in projects:
+        p.search_text = project_index([p.name, p.name_en], parts[id(p)], indexes[id(p)])
 
 
 def refresh_search(*, project_ids, models=None) -> int:

@@ -119,11 +119,14 @@ class ImportWriter:
         self.prepare()
         self.levels["strategies"].save(Strategy, ["title", "heading", "band"], self.result)
         self.levels["measures"].save(Measure, ["title", "heading", "order"], self.result)
-        self.levels["projects"].save(
-            Project, ["measure", "number", "name", "order", "search_text"], self.result
-        )
+        project_fields = ["measure", "number", "name", "order", "search_text"]
+        row_fields = ["summary", "municipalities_text"]
+        if self.ov.has_english_column:
+            project_fields.append("name_en")
+            row_fields.append("summary_en")
+        self.levels["projects"].save(Project, project_fields, self.result)
         sync_links(Project.municipalities.through, "project_id", self.project_links)
-        self.levels["rows"].save(ProjectRow, ["summary", "municipalities_text"], self.result)
+        self.levels["rows"].save(ProjectRow, row_fields, self.result)
         sync_links(ProjectRow.municipalities.through, "projectrow_id", self.row_links)
         self.save_activities()
         created = {id(a) for a in self.levels["activities"].new}

@@ -36,6 +36,9 @@ class Columns:
     summary: int
     results: int
     municipalities: int | None = None
+    # Optional English columns (「事業名 (英語)」/「English name」, 「概要 (英語)」/「English summary」).
+    name_en: int | None = None
+    summary_en: int | None = None
 
     def span(self) -> int:
         return max(c for c in vars(self).values() if c is not None) + 1
@@ -66,7 +69,11 @@ def first_column(labels: dict[str, int], *prefixes: str, taken=()) -> int | None
 
 def header_labels(row: tuple) -> dict[str, int]:
     """Which of the required labels a row holds: {role: column (0-based)}."""
-    labels = {squash(v): col for col, v in enumerate(row) if v is not None and squash(v)}
+    labels = {
+        squash(v): col
+        for col, v in enumerate(row)
+        if v is not None and squash(v) and not is_english(squash(v))
+    }
     found = {}
     results = next((c for lab, c in labels.items() if is_results(lab)), None)
     if results is not None:
@@ -83,6 +90,18 @@ def header_labels(row: tuple) -> dict[str, int]:
     return found
 
 
+def is_english(label: str) -> bool:
+    return "英語" in label or label.casefold().startswith("english")
+
+
+def english_columns(labels: dict[str, int]) -> tuple[int | None, int | None]:
+    """(English name, English summary) columns among the header's labels, if any."""
+    english = {lab: c for lab, c in labels.items() if is_english(lab)}
+    summary = [c for lab, c in english.items() if "概要" in lab or "summary" in lab.casefold()]
+    names = [c for c in english.values() if c not in summary]
+    return (names or [None])[0], (summary or [None])[0]
+
+
 def find_columns(rows: list[tuple]) -> Columns | None:
     """Locate the header row by its labels and map each column (0-based)."""
     for index, row in enumerate(rows):
@@ -91,7 +110,8 @@ def find_columns(rows: list[tuple]) -> Columns | None:
             continue
         strategy, name = found["strategy"], found["name"]
         summary, results = found["summary"], found["results"]
-        labels = {squash(v): col for col, v in enumerate(row) if v is not None}
+        every = {squash(v): col for col, v in enumerate(row) if v is not None}
+        labels = {lab: c for lab, c in every.items() if not is_english(lab)}
         measure = first_column(labels, "施策")
         if measure is None and name - strategy >= 2:
             measure = strategy + 1
@@ -99,7 +119,9 @@ def find_columns(rows: list[tuple]) -> Columns | None:
         if number is None and summary - name >= 2:
             number, name = name, name + 1
         munis = next((c for lab, c in labels.items() if "関係市町" in lab or lab == "市町"), None)
-        return Columns(index, strategy, measure, number, name, summary, results, munis)
+        return Columns(
+            index, strategy, measure, number, name, summary, results, munis, *english_columns(every)
+        )
     return None
 
 

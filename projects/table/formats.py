@@ -65,10 +65,12 @@ def project_json(project: ProjectData, fiscal_year: int, base_url: str = "") -> 
         "url": absolute(base_url, project.url),
         "number": project.number,
         "name": project.name,
+        "name_en": project.name_en or None,
         "municipalities": list(project.municipalities or []),
         "rows": [
             {
                 "summary": row.summary,
+                "summary_en": row.summary_en or None,
                 "municipalities": row_municipalities(project, row),
                 "activities": [activity_json(a, fiscal_year, base_url) for a in row.activities],
             }
@@ -95,6 +97,7 @@ def to_json(overview: Overview, *, base_url: str = "") -> dict:
         "municipalities": [
             {
                 "name": m.name,
+                "name_en": m.name_en or None,
                 "reading": m.reading,
                 "code": m.code,
                 "slug": m.slug,
@@ -107,10 +110,12 @@ def to_json(overview: Overview, *, base_url: str = "") -> dict:
             {
                 "number": s.number,
                 "title": s.title,
+                "title_en": s.title_en or None,
                 "measures": [
                     {
                         "label": m.label,
                         "title": m.title,
+                        "title_en": m.title_en or None,
                         "policy_field": m.policy_field or None,
                         "projects": [project_json(p, year, base_url) for p in m.projects],
                     }

@@ -75,6 +75,7 @@ class RowData:
     # means; "" and None where the row has no cell of its own.
     municipalities_text: str = ""
     municipalities: list[str] | None = None
+    summary_en: str = ""  # English summary ("" where none is written)
 
     @property
     def results(self) -> str:
@@ -90,6 +91,7 @@ class ProjectData:
     excel_row: int = 0
     id: int | None = None  # as ``ActivityData.id``
     url: str = ""
+    name_en: str = ""  # English name ("" where none is written)
 
     @property
     def label(self) -> str:
@@ -107,6 +109,7 @@ class MeasureData:
     policy_field: str = ""
     projects: list[ProjectData] = field(default_factory=list)
     excel_row: int = 0
+    title_en: str = ""
 
 
 @dataclass
@@ -117,6 +120,7 @@ class StrategyData:
     band: str = ""
     measures: list[MeasureData] = field(default_factory=list)
     excel_row: int = 0
+    title_en: str = ""
 
 
 @dataclass
@@ -128,6 +132,7 @@ class MunicipalityData:
     code: str | None = None  # 全国地方公共団体コード
     slug: str = ""
     url: str = ""
+    name_en: str = ""
 
 
 @dataclass
@@ -138,6 +143,7 @@ class Overview:
     results_header: str = "事業の実績見込み"
     legend: dict[str, str] = field(default_factory=dict)
     has_municipality_column: bool = False
+    has_english_column: bool = False  # 事業名 (英語) or 概要 (英語): imported when present
     # The date the document says its data stands at (「令和4年1月31日現在」), if it says one.
     stated_date: datetime.date | None = None
     strategies: list[StrategyData] = field(default_factory=list)

@@ -201,6 +201,7 @@ class TableReader(RowCells, HeadingRows):
         ov.results_header = cell_text(header[cols.results])
         ov.legend = notation.parse_legend(ov.results_header)
         ov.has_municipality_column = cols.municipalities is not None
+        ov.has_english_column = cols.name_en is not None or cols.summary_en is not None
         self.legend_problems(ov.results_header, cols.header_row + 1)
         if not ov.legend:
             self.legend_elsewhere()
@@ -337,7 +338,9 @@ class TableReader(RowCells, HeadingRows):
                 return
             self.project = ProjectData(number, name, excel_row=excel_row)
             self.measure.projects.append(self.project)
+        self.project.name_en = self.project.name_en or self.value(values, cols.name_en)
         row = RowData(summary=cell_text(values[cols.summary]).strip(), excel_row=excel_row)
+        row.summary_en = self.value(values, cols.summary_en)
         previous = self.project.rows[-1] if self.project.rows else None
         self.project.rows.append(row)
         self.marks.append(

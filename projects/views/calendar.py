@@ -1,4 +1,5 @@
-"""The calendar of published years: the month page and the iCalendar feeds (all, a town's, a
+"""The calendar of published years: the month page and the iCalendar feeds (the area's and a
+town's, of this fiscal year, the next and the current year; one per year for the others; a
 project's).
 
 Dates keep the precision they were written with. In iCalendar a day is an all-day event and a
@@ -14,12 +15,14 @@ import icalendar
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.models import Municipality, Project, Status
+from projects.cache import ALL, CURRENT, project_scope
+from projects.models import FiscalYear, Municipality, Project, Status
 from projects.reports import calendar as schedule
 from projects.reports import overview
 from projects.reports import public as data
+from projects.table.eras import fiscal_year_label
 
-from .page_cache import cached_response, render_public
+from .page_cache import cached_response, fiscal_year_of, render_public
 
 
 def exclusive_end(event) -> datetime.date:
@@ -103,6 +106,7 @@ def calendar(request):
         params=("municipality", "month", "page"),
         key=(today,),
         section="calendar",
+        scope=ALL,
     )
 
 
@@ -115,10 +119,21 @@ def current_as_of():
         return None
 
 
-def calendar_ics(request, slug=None, pk=None):
+def window(today: datetime.date) -> tuple[int, ...]:
+    """The fiscal years the area's and a town's calendar hold: this one and the next, and the
+    current year the portal shows (older years have a file each: ``/calendar/<year>.ics``)."""
+    this = fiscal_year_of(today)
+    current = FiscalYear.objects.published().filter(is_current=True).values_list("year", flat=True)
+    return tuple(sorted({this, this + 1, *current}))
+
+
+def calendar_ics(request, slug=None, pk=None, year=None):
+    today = timezone.localdate()
+
     def build():
         municipality = project = None
         name = _("連携事業の日程")
+        years = (year,) if year else None
         if slug:
             municipality = Municipality.objects.filter(slug=slug).first()
             if municipality is None:
@@ -129,14 +144,25 @@ def calendar_ics(request, slug=None, pk=None):
             if project is None:
                 raise data.NotFound(_("この事業は公開されていません。"))
             name = _("%(project)sの日程") % {"project": project}
-        events = schedule.events(municipality=municipality, project=project)
+        elif year:
+            name += f" ({fiscal_year_label(year)})"
+        else:
+            years = window(today)
+        events = schedule.events(municipality=municipality, project=project, years=years)
         base_url = request.build_absolute_uri("/").rstrip("/")
         return ical(events, name=name, base_url=base_url), "text/calendar; charset=utf-8"
 
-    filename = f"renkei-{slug or (f'project-{pk}' if pk else 'all')}.ics"
+    if pk:
+        scope = project_scope(pk)
+    elif year:
+        scope = year
+    else:
+        scope = (CURRENT, fiscal_year_of(today), fiscal_year_of(today) + 1)
+    filename = f"renkei-{slug or (f'project-{pk}' if pk else year or 'all')}.ics"
     return cached_response(
         request,
         build,
-        key=(request.build_absolute_uri("/"),),
+        key=(request.build_absolute_uri("/"), today if not (pk or year) else ""),
         headers={"Content-Disposition": f'inline; filename="{filename}"'},
+        scope=scope,
     )

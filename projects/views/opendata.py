@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from projects.cache import ALL
 from projects.models import Area, FiscalYear
 from projects.reports import overview as summary
 from projects.reports import public as data
@@ -68,6 +69,7 @@ def opendata_file(request, year, fmt):
             "Content-Disposition": f'attachment; filename="renkei-overview-{year}.{fmt}"',
             **OPEN,
         },
+        scope=year,  # built once per data version of its year, then served from the cache
     )
 
 
@@ -95,7 +97,7 @@ def catalog(request):
         content = json.dumps(document, ensure_ascii=False, indent=2).encode()
         return content, "application/ld+json; charset=utf-8"
 
-    return cached_response(request, build, key=(base,), headers=OPEN)
+    return cached_response(request, build, key=(base,), headers=OPEN, scope=ALL)
 
 
 CONTEXT = {
@@ -193,7 +195,7 @@ def print_table(request, year):
         }
 
     return render_public(
-        request, "projects/print_table.html", build, key=(year,), section="opendata"
+        request, "projects/print_table.html", build, key=(year,), section="opendata", scope=year
     )
 
 
@@ -210,6 +212,7 @@ def print_pdf(request, year):
             request,
             build,
             headers={"Content-Disposition": f'attachment; filename="renkei-overview-{year}.pdf"'},
+            scope=year,
         )
     except PdfUnavailable as exc:
         return HttpResponse(

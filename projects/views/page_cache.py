@@ -14,6 +14,7 @@ stamp, without building or rendering anything. Signed-in visitors get ``private,
 
 from __future__ import annotations
 
+import datetime
 import gzip
 import hashlib
 import re
@@ -28,6 +29,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
 from projects import cache as public_cache
+from projects.cache import CURRENT
 from projects.context_processors import other_language_url
 from projects.models import Area
 
@@ -35,6 +37,22 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 MAX_AGE = 300  # seconds a browser or proxy may show a public page without asking again
 PUBLIC = f"public, max-age={MAX_AGE}"
 PRIVATE = "private, no-cache"
+
+
+def fiscal_year_of(day: datetime.date) -> int:
+    """April to March: 2021-03-31 is in fiscal year 2020."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def year_scope(request):
+    """The scope of a page of one year: the year asked for (``?year=``), else the current one."""
+    asked = request.GET.get("year", "")
+    return int(asked) if asked.isascii() and asked.isdigit() and len(asked) == 4 else CURRENT
+
+
+def soon_scope(day: datetime.date) -> tuple[int, ...]:
+    """The years whose dates a list of the next 30 days may show."""
+    return tuple(dict.fromkeys(fiscal_year_of(d) for d in (day, day + datetime.timedelta(30))))
 
 
 def is_anonymous_visit(request) -> bool:
@@ -88,10 +106,11 @@ class Compressed:
         return response
 
 
-def render_public(request, template, build, *, params=(), key=(), section=""):
+def render_public(request, template, build, *, params=(), key=(), section="", scope=None):
     """Render ``template`` with ``build(values)`` as its context, cached; ``params`` are the
     query parameters the page reads (the only ones in its cache key); ``section`` marks the
-    current item of the main navigation."""
+    current item of the main navigation; ``scope``: the years whose data the page shows
+    (``projects.cache``; None: a page of the area only)."""
     values = {name: request.GET.get(name, "") for name in params}
     parts = ("page", template, get_language(), request.path, *values.items(), *key)
     site_root = request.build_absolute_uri("/").rstrip("/")
@@ -111,7 +130,7 @@ def render_public(request, template, build, *, params=(), key=(), section=""):
         }
 
     if not is_anonymous_visit(request):
-        page = public_cache.get_or_build(parts, build_page)
+        page = public_cache.get_or_build(parts, build_page, scope=scope)
         response = render(
             request, "projects/public_page.html", {"page": page, "area": page["area"]}
         )
@@ -120,7 +139,7 @@ def render_public(request, template, build, *, params=(), key=(), section=""):
         return response
 
     def build_anonymous():
-        page = public_cache.get_or_build(parts, build_page)
+        page = public_cache.get_or_build(parts, build_page, scope=scope)
         context = {
             "page": page,
             "area": page["area"],
@@ -132,28 +151,29 @@ def render_public(request, template, build, *, params=(), key=(), section=""):
         return render_to_string("projects/public_page.html", context).encode()
 
     whole = (*parts, "anonymous", site_root)
-    stamp = public_cache.version()
+    stamp = public_cache.version(scope)
     etag = etag_for(stamp, whole)
     if unchanged := not_modified(request, etag):
         return unchanged
     page = public_cache.get_local(
         whole,
-        lambda: Compressed(public_cache.get_or_build(whole, build_anonymous)),
+        lambda: Compressed(public_cache.get_or_build(whole, build_anonymous, scope=scope)),
         stamp=stamp,
     )
     return page.response(request, "text/html; charset=utf-8", etag)
 
 
-def cached_response(request, build, *, key=(), headers=None):
-    """A cached non-HTML response: ``build()`` returns ``(content bytes, content type)``."""
+def cached_response(request, build, *, key=(), headers=None, scope=None):
+    """A cached non-HTML response: ``build()`` returns ``(content bytes, content type)``, built
+    once per data version of ``scope`` (see ``render_public``)."""
     parts = ("response", get_language(), request.path, *key)
-    stamp = public_cache.version()
+    stamp = public_cache.version(scope)
     etag = etag_for(stamp, parts)
     if unchanged := not_modified(request, etag):
         return unchanged
 
     def fetch():
-        content, content_type = public_cache.get_or_build(parts, build)
+        content, content_type = public_cache.get_or_build(parts, build, scope=scope)
         return Compressed(content), content_type
 
     body, content_type = public_cache.get_local(parts, fetch, stamp=stamp)

@@ -11,9 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from projects.cache import ALL, project_scope
 from projects.feeds import MunicipalityStatusFeed, ProjectStatusFeed, StatusChangesFeed
 from projects.models import Activity, Area, Change, Municipality, SitePage, SitePageKind, Status
 from projects.reports import calendar as schedule
@@ -22,7 +23,7 @@ from projects.reports import public as data
 from projects.sitemaps import SITEMAPS
 from projects.table import search as table_search
 
-from .page_cache import cached_response, render_public
+from .page_cache import cached_response, render_public, soon_scope, year_scope
 
 PROJECTS_PER_PAGE = 20  # a phone screenful or two; the cost of a page stays the same
 LIST_PARAMS = ("year", "status", "municipality", "strategy", "measure", "tag", "q", "sort", "page")
@@ -79,7 +80,13 @@ def home(request):
 
     try:
         return render_public(
-            request, "projects/home.html", build, params=("year",), key=(today,), section="home"
+            request,
+            "projects/home.html",
+            build,
+            params=("year",),
+            key=(today,),
+            section="home",
+            scope=(year_scope(request), *soon_scope(today)),
         )
     except data.NotPublished:
         if request.GET.get("year"):
@@ -128,12 +135,13 @@ def project_list(request):
         municipality = next((m for m in municipalities if m.slug == filters.municipality), None)
         measures = data.year_measures(fy)
         labels = data.status_labels(fy)
-        chunks = search.parse_query(filters.q)
+        chunks = search.query_chunks(filters.q)
         projects = data.filtered_projects(fy, filters, municipality, chunks)
+        if chunks:  # the search texts read once: the ids found, then a page of them
+            projects = data.found_ids(projects)
         page = Paginator(projects, PROJECTS_PER_PAGE).get_page(params["page"])
-        shown = data.page_projects(
-            fy, page.object_list, measures, labels, filters, municipality, chunks
-        )
+        on_page = data.projects_by_id(page.object_list) if chunks else page.object_list
+        shown = data.page_projects(fy, on_page, measures, labels, filters, municipality, chunks)
         count = page.paginator.count
         return {
             "title": list_title(fy, filters, labels, municipality, page),
@@ -146,7 +154,8 @@ def project_list(request):
             "sort_query": filters.query_string(year=fy.year, sort=None),
             "page_obj": page,
             "projects": shown,
-            "grouped": not filters.sort,  # sorted otherwise: one list, each with its place
+            # sorted or searched (names that hold the query first): one list, each with its place
+            "grouped": not filters.sort and not chunks,
             "groups": data.group(measures, shown),
             "count": count,
             "count_words": count_words(filters, count),
@@ -159,7 +168,12 @@ def project_list(request):
         }
 
     return render_public(
-        request, "projects/project_list.html", build, params=LIST_PARAMS, section="projects"
+        request,
+        "projects/project_list.html",
+        build,
+        params=LIST_PARAMS,
+        section="projects",
+        scope=year_scope(request),
     )
 
 
@@ -215,7 +229,8 @@ def project_detail(request, pk):
             e.label = data.event_label(e)
         last = Change.objects.for_project(project).order_by("-changed_at", "-id").first()
         return {
-            "title": _("%(project)s (%(year)s)") % {"project": project, "year": fy.label},
+            "title": _("%(project)s (%(year)s)")
+            % {"project": in_language(str(project), project.name_en), "year": fy.label},
             "meta": {"description": first_summary(rows) or str(project), "type": "article"},
             "project": project,
             "fiscal_year": fy,
@@ -227,12 +242,22 @@ def project_detail(request, pk):
         }
 
     return render_public(
-        request, "projects/project_detail.html", build, key=(pk, today), section="projects"
+        request,
+        "projects/project_detail.html",
+        build,
+        key=(pk, today),
+        section="projects",
+        scope=project_scope(pk),
     )
 
 
+def in_language(japanese: str, english: str) -> str:
+    """The English text on the English site where there is one, else the Japanese."""
+    return english if english and get_language() == "en" else japanese
+
+
 def first_summary(rows) -> str:
-    text = next((r.summary for r in rows if r.summary), "")
+    text = next((in_language(r.summary, r.summary_en) for r in rows if r.summary), "")
     return " ".join(text.split())[:120]
 
 
@@ -254,6 +279,7 @@ def municipality_index(request):
         build,
         params=("year",),
         section="municipalities",
+        scope=year_scope(request),
     )
 
 
@@ -268,25 +294,29 @@ def municipality_detail(request, slug):
         measures = data.year_measures(fy)
         activities = Activity.objects.for_year(fy).for_municipality(municipality)
         bars = overview.strategy_bars(fy, measures, activities, link=town_links(fy, municipality))
-        projects = list(
+        listed = (
             data.filtered_projects(fy, data.Filters(), municipality, [])
             .with_counted_status_counts(municipality)
             .order_by("order")
         )
+        page = Paginator(listed, PROJECTS_PER_PAGE).get_page(params["page"])  # in the database
+        projects = list(page.object_list)
         by_pk = {m.pk: m for m in measures}
         for p in projects:
             p.measure = by_pk[p.measure_id]
             p.totals = data.status_totals(fy, {s: getattr(p, f"n_{s}") for s in Status.values})
         return {
             "title": _("%(name)sの連携事業 (%(year)s)")
-            % {"name": municipality.name, "year": fy.label},
+            % {"name": in_language(municipality.name, municipality.name_en), "year": fy.label},
             "municipality": municipality,
             "fiscal_year": fy,
             "years": years,
             "totals": overview.total_bar(fy, bars),
             "strategy_bars": bars,
             "groups": data.group(measures, projects),
-            "project_count": len(projects),
+            "project_count": page.paginator.count,
+            "page_obj": page,
+            "query": f"year={fy.year}",
             "municipalities": data.municipality_list(fy),
             "changes": overview.latest_changes(fy, activities=activities),
             "upcoming": schedule.upcoming(today, municipality=municipality, limit=UPCOMING_ON_HOME),
@@ -297,9 +327,10 @@ def municipality_detail(request, slug):
         request,
         "projects/municipality_detail.html",
         build,
-        params=("year",),
+        params=("year", "page"),
         key=(slug, today),
         section="municipalities",
+        scope=(year_scope(request), *soon_scope(today)),
     )
 
 
@@ -327,23 +358,23 @@ def site_page(request, kind):
 
 
 def status_feed(request):
-    return feed_response(request, StatusChangesFeed())
+    return feed_response(request, StatusChangesFeed(), scope=ALL)
 
 
 def project_feed(request, pk):
-    return feed_response(request, ProjectStatusFeed(), pk=pk)
+    return feed_response(request, ProjectStatusFeed(), scope=project_scope(pk), pk=pk)
 
 
 def municipality_feed(request, slug):
-    return feed_response(request, MunicipalityStatusFeed(), slug=slug)
+    return feed_response(request, MunicipalityStatusFeed(), scope=ALL, slug=slug)
 
 
-def feed_response(request, feed, **kwargs):
+def feed_response(request, feed, *, scope, **kwargs):
     def build():
         response = feed(request, **kwargs)
         return response.content, response["Content-Type"]
 
-    return cached_response(request, build, key=(request.build_absolute_uri("/"),))
+    return cached_response(request, build, key=(request.build_absolute_uri("/"),), scope=scope)
 
 
 def sitemap(request):
@@ -352,4 +383,4 @@ def sitemap(request):
         response.render()
         return response.content, response["Content-Type"]
 
-    return cached_response(request, build, key=(request.build_absolute_uri("/"),))
+    return cached_response(request, build, key=(request.build_absolute_uri("/"),), scope=ALL)

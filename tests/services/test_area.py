@@ -92,7 +92,7 @@ name = "テスト圏域"
     [
         (
             '[[municipalities]]\nname = "甲市"\ncode = "352039"\nslug = "ko"\ncolour = "red"\n',
-            "area.toml 8 行目 [municipalities] 1 件目: 不明なキー「colour」です (使えるもの: code、name、reading、slug)。",
+            "area.toml 8 行目 [municipalities] 1 件目: 不明なキー「colour」です (使えるもの: code、name、name_en、reading、slug)。",
         ),
         (
             '[[municipalities]]\nname = "甲市"\ncode = "352030"\nslug = "ko"\n',
@@ -188,7 +188,7 @@ def test_every_kind_of_problem_in_one_file_in_the_files_order(tmp_path, db):
         "area.toml 4 行目 [area] 不明なキー「colour」です (使えるもの: all_words、council、name、short_name)。",
         "area.toml 7 行目 [secretariat] email: 有効なメールアドレスを入力してください。",
         "area.toml 8 行目 [secretariat] 不明なキー「fax」です (使えるもの: address、email、name、phone)。",
-        "area.toml 10 行目 [extra] 不明な表「extra」です (使えるもの: area、secretariat、municipalities)。",
+        "area.toml 10 行目 [extra] 不明な表「extra」です (使えるもの: area、secretariat、municipalities、synonyms)。",
         "area.toml 14 行目 [municipalities] 1 件目: 「甲市」は all_words (全市町を表す語) にもあります。",
         "area.toml 15 行目 [municipalities] 1 件目: reading: 読み「kou」はかな (ひらがな・カタカナ) だけで書いてください。",
         'area.toml 16 行目 [municipalities] 1 件目: code は文字列 ("…") で書いてください。',
@@ -230,7 +230,7 @@ def test_a_retired_member_listed_again_takes_part_again(r2, tmp_path):
     hagi = Municipality.objects.get(slug="hagi")
     r2.projects.get(number=7).municipalities.add(hagi)
     without_hagi = AREA_FILE.read_text(encoding="utf-8").replace(
-        '[[municipalities]]\nname = "萩市"\nreading = "はぎし"\ncode = "352047"\nslug = "hagi"\n',
+        '[[municipalities]]\nname = "萩市"\nreading = "はぎし"\ncode = "352047"\nslug = "hagi"\nname_en = "Hagi"\n',
         "",
     )
     assert setup_area(path=write(tmp_path, without_hagi)).lines() == [
@@ -243,3 +243,16 @@ def test_a_retired_member_listed_again_takes_part_again(r2, tmp_path):
         "市町の更新: 萩市、防府市、美祢市、山陽小野田市、津和野町"
     ]
     assert not Municipality.objects.get(slug="hagi").retired
+
+
+def test_the_area_file_brings_english_names_and_the_starting_synonyms(db, tmp_path):
+    from projects.models import Synonym
+
+    setup_area(path=AREA_FILE)
+    assert Municipality.objects.get(slug="hagi").name_en == "Hagi"
+    cycle = Synonym.objects.get(term="サイクル")
+    assert "じてんしゃ" in cycle.word_list()
+    cycle.words = "じてんしゃ"  # the secretariat's edit is kept when the file is applied again
+    cycle.save()
+    setup_area(path=AREA_FILE)
+    assert Synonym.objects.get(term="サイクル").word_list() == ["サイクル", "じてんしゃ"]

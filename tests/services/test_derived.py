@@ -1,9 +1,12 @@
 """Values derived when the table is written: the search text, each 【再掲】 line's first
 listing, and the date the document states."""
 
-import pytest
+from io import StringIO
 
-from projects.models import Activity, FiscalYear
+import pytest
+from django.core.management import call_command
+
+from projects.models import Activity, FiscalYear, Project
 from projects.services.derived import first_listings
 from projects.services.imports import import_overview, read_workbook
 from projects.table.reader import read_overview
@@ -39,3 +42,12 @@ def test_the_date_the_document_states_is_kept_with_its_year(db, tmp_path):
     assert str(overview.stated_date) == "2021-01-31"
     import_overview(read_workbook(tmp_path / "as-of.xlsx"))
     assert str(FiscalYear.objects.get(year=2020).stated_date) == "2021-01-31"
+
+
+def test_rebuild_search_writes_every_years_search_texts_again(r2):
+    project = Project.objects.get(fiscal_year=r2, number=26)
+    Project.objects.filter(pk=project.pk).update(search_text="")  # made the old way, say
+    out = StringIO()
+    call_command("rebuild_search", stdout=out)
+    assert out.getvalue() == "2020年度: 検索用の文字列を 1 件更新しました\n"
+    assert " ちいき " in Project.objects.get(pk=project.pk).search_text

@@ -104,6 +104,7 @@ def test_the_open_data_lists_the_members_of_the_year(r2_with_hagi):
         assert [m["name"] for m in document["municipalities"]] == expected
     assert document["municipalities"][0] == {
         "name": "山口市",
+        "name_en": "Yamaguchi",
         "reading": "やまぐちし",
         "code": "352039",
         "slug": "yamaguchi",

@@ -162,3 +162,50 @@ def test_a_status_saved_on_the_staff_page_shows_on_the_public_page(
     assert activity.status == "done"
     page = client.get(f"/projects/{project.pk}/").content.decode()
     assert status_shown(page, activity) == "● 実施済み"
+
+
+@pytest.fixture
+def two_years(site, django_capture_on_commit_callbacks):
+    """R2 (current) and R3 rolled over from it, both published."""
+    from projects.services.years import publish, roll_over
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(fiscal_year=roll_over(source=site).fiscal_year, current=False)
+    return site
+
+
+def reads(client, url) -> int:
+    """The queries a page view makes: 1 when the page is kept (the stamps), more when built."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.django_db
+def test_a_years_bump_renews_only_that_years_pages(
+    client, two_years, django_capture_on_commit_callbacks
+):
+    project_2021 = Project.objects.get(fiscal_year__year=2021, number=29)
+    pages = {
+        2020: ["/projects/?year=2020", "/", "/municipalities/ube/", "/opendata/2020.json"],
+        2021: ["/projects/?year=2021", f"/projects/{project_2021.pk}/", "/opendata/2021.json"],
+    }
+    every_year = ["/feeds/status.atom", "/calendar/?month=2020-11"]
+    for url in pages[2020] + pages[2021] + every_year:
+        reads(client, url)  # cached now
+    with django_capture_on_commit_callbacks(execute=True):
+        public_cache.bump_on_commit(years=[2021])
+    assert [reads(client, url) for url in pages[2020]] == [1, 1, 1, 1]  # kept
+    assert [reads(client, url) > 2 for url in pages[2021] + every_year] == [True] * 5
+    assert reads(client, f"/projects/{project_2021.pk}/") == 1  # its year known: the stamps
+
+    with django_capture_on_commit_callbacks(execute=True):
+        public_cache.bump_on_commit(years=[2020])  # the current year: the pages without ?year=
+    assert reads(client, "/") > 2 and reads(client, "/projects/?year=2021") == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        public_cache.bump_on_commit()  # every page
+    assert reads(client, "/projects/?year=2021") > 2

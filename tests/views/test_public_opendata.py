@@ -104,6 +104,7 @@ def test_municipalities_with_their_codes_and_the_licence(client, r2_published):
     ube = next(m for m in document["municipalities"] if m["name"] == "宇部市")
     assert ube == {
         "name": "宇部市",
+        "name_en": "Ube",
         "reading": "うべし",
         "code": "352021",
         "slug": "ube",

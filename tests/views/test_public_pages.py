@@ -458,7 +458,11 @@ def test_english_interface_keeps_content_as_written(client, site):
     assert title(response) == "Projects (令和2年度・● Done) | 山口県央連携都市圏"
     assert '<span aria-hidden="true">●</span> Done</span>' in text
     assert ">Projects</a></li>" in text
-    assert '<span class="number">4</span> 産業人材の育成及び確保</a>' in text  # as written
+    # as written, marked where no English name is written
+    assert (
+        '<span class="number">4</span> 産業人材の育成及び確保 '
+        '<span class="ja-only" lang="en">(Japanese only)</span></a>'
+    ) in text
     assert '<h4><a href="/en/projects/' in text
     assert '<a href="/projects/?status=done" hreflang="ja" lang="ja">日本語</a>' in text
     assert '<html lang="ja">' in html(client.get("/"))

@@ -24,24 +24,28 @@ PAGES = [
     # years, municipalities, measures, count, page, its municipalities, rows, activities,
     # data as of, area
     ("/projects/", 10),
-    ("/projects/?municipality=ube&status=done&tag=新規&q=ＩＣＴ&strategy=1", 7),  # no result
-    ("/projects/?q=かんこう", 11),  # municipalities for the query's town names, then the page
-    ("/projects/?q=観光萩&sort=updated", 11),
+    # a query reads the synonyms first
+    ("/projects/?municipality=ube&status=done&tag=新規&q=ＩＣＴ&strategy=1", 8),  # no result
+    ("/projects/?q=かんこう", 12),  # municipalities for the query's town names, then the page
+    ("/projects/?q=観光萩&sort=updated", 12),
+    # nothing as written: whether anything is found, then 観光 looked for
+    ("/projects/?q=かんこうきゃく", 14),
     ("/projects/?sort=number&page=2", 10),
     ("/projects/{p7}/", 13),
     ("/projects/{p14}/", 13),
     ("/projects/{p7}/calendar.ics", 2),
     ("/projects/{p7}/status.atom", 3),
     ("/municipalities/", 8),
-    ("/municipalities/ube/", 10),
+    ("/municipalities/ube/", 11),  # its projects a page at a time: the count, then the page
     ("/municipalities/ube/status.atom", 3),
     # municipalities, the month's count and page, months with events, next 30 days, years,
     # data as of, area
     ("/calendar/", 7),  # this month has no dates: no page to read
     ("/calendar/?municipality=ube", 7),
     ("/calendar/?month=2020-11", 8),
-    ("/calendar.ics", 1),
-    ("/calendar/ube.ics", 2),
+    ("/calendar.ics", 2),  # the current year (for its window), the events
+    ("/calendar/ube.ics", 3),
+    ("/calendar/2020.ics", 1),  # one year's events
     ("/feeds/status.atom", 2),
     ("/opendata/", 2),
     ("/opendata/2020.json", 9),

@@ -149,8 +149,7 @@ def test_publish_asks_whether_the_year_becomes_current_and_says_what_citizens_se
     assert not FiscalYear.objects.get(year=2021).published  # the page changes nothing
     response = secretariat.post("/years/2021/publish/", {"confirm": "yes", "current": "yes"})
     assert messages_of(response)[-1] == (
-        "令和3年度を公開しました。現在の年度にしました。"
-        "市民のトップページは令和3年度を表示します。"
+        "令和3年度を公開しました。現在の年度にしました。市民のトップページは令和3年度を表示します。"
     )
     assert FiscalYear.objects.current().year == 2021
     assert "令和3年度の連携事業" in client.get("/").content.decode()

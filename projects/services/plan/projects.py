@@ -30,6 +30,8 @@ def plan_projects(w, measures):
             "name": data.name,
             "order": index + 1,
         }
+        if w.ov.has_english_column:  # a file without the column keeps the admin's English
+            values["name_en"] = data.name_en
         obj = existing[matched[index]] if index in matched else None
         where = {"project": data.label, "cell": w.cell("name", data.excel_row)}
         if obj is None:
@@ -134,6 +136,8 @@ def plan_rows(w, projects):
                 "cell": w.cell("summary", rdata.excel_row),
             }
             values = {"summary": rdata.summary}
+            if w.ov.has_english_column:
+                values["summary_en"] = rdata.summary_en
             if with_column:
                 values["municipalities_text"] = rdata.municipalities_text
             obj = existing[project.pk].pop(order, None) if project.pk else None
