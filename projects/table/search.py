@@ -87,6 +87,14 @@ def fold(text: str) -> str:
     return fold_long_vowels("".join(fold_char(ch) for ch in text))
 
 
+def reading(text: str) -> str:
+    """How a text is read, in hiragana as a resident would type it (long vowels as written:
+    かんこう, not the folded かんこー): for examples shown to people, not for matching."""
+    return "".join(
+        "".join(fold_char(ch) for ch in m.reading_form()) for m in _tokenizer().tokenize(text)
+    )
+
+
 def fold_with_positions(text: str) -> tuple[str, list[int]]:
     """The folded text and, for each of its characters, the index of the character it came from."""
     parts, positions = [], []

@@ -14,7 +14,7 @@ from projects.reports.kpi.chart import chart
 from projects.reports.kpi.export import to_csv, to_json
 
 from .opendata import OPEN, published_year
-from .page_cache import cached_response, render_public
+from .page_cache import cached_response, render_public, year_scope
 
 SCHEMA_PATH = settings.BASE_DIR / "opendata" / "kpi-schema.json"
 TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
@@ -57,7 +57,14 @@ def kpi_index(request):
             "groups": groups,
         }
 
-    return render_public(request, "projects/kpi/index.html", build, params=("year",), section="kpi")
+    return render_public(
+        request,
+        "projects/kpi/index.html",
+        build,
+        params=("year",),
+        section="kpi",
+        scope=year_scope(request),
+    )
 
 
 def kpi_strategy(request, year, number):
@@ -79,7 +86,7 @@ def kpi_strategy(request, year, number):
             "indicators": views,
         }
 
-    return render_public(request, "projects/kpi/strategy.html", build, section="kpi")
+    return render_public(request, "projects/kpi/strategy.html", build, section="kpi", scope=year)
 
 
 def kpi_file(request, year, fmt):
@@ -96,6 +103,7 @@ def kpi_file(request, year, fmt):
         request,
         build,
         headers={"Content-Disposition": f'attachment; filename="renkei-kpi-{year}.{fmt}"', **OPEN},
+        scope=year,
     )
 
 

@@ -49,7 +49,7 @@ def opendata(request):
             "formats": ("json", "csv", "xlsx"),
         }
 
-    return render_public(request, "projects/opendata.html", build, section="opendata")
+    return render_public(request, "projects/opendata.html", build, section="opendata", scope=ALL)
 
 
 def opendata_file(request, year, fmt):

@@ -105,7 +105,7 @@ def search_example(measures, municipalities) -> str:
         for word in table_search.words(measure.title):
             text = measure.title[word.start : word.end]
             if word.content and len(text) >= 2 and KANJI.search(text) and word.reading:
-                reading = word.reading
+                reading = table_search.reading(text)
                 break
         if reading:
             break
