@@ -144,20 +144,25 @@ class ChangeSet:
 
     # -- the activities --------------------------------------------------------------------
 
+    @staticmethod
+    def _locked(activity) -> Activity:
+        """The activity as it is now, locked until the commit (EditConflict if it is gone)."""
+        current = (
+            Activity.objects.with_hierarchy()
+            .select_for_update(of=("self",))
+            .filter(pk=activity.pk)
+            .first()
+        )
+        if current is None:
+            raise EditConflict(deleted=True)
+        return current
+
     def update_activity(self, activity, *, status, text, details, expected_version: int):
         values = {"status": status or None, "text": text, "details": list(details)}
         state = {}
 
         def check():
-            current = (
-                Activity.objects.with_hierarchy()
-                .select_for_update(of=("self",))
-                .filter(pk=activity.pk)
-                .first()
-            )
-            if current is None:
-                raise EditConflict(deleted=True)
-            state["current"] = current
+            current = state["current"] = self._locked(activity)
             refusal = permissions.row_refusal(self.user, current.row)
             if refusal:
                 return [Refusal(refusal, "row")]
@@ -239,15 +244,7 @@ class ChangeSet:
         state = {}
 
         def check():
-            current = (
-                Activity.objects.with_hierarchy()
-                .select_for_update(of=("self",))
-                .filter(pk=activity.pk)
-                .first()
-            )
-            if current is None:
-                raise EditConflict(deleted=True)
-            state["current"] = current
+            current = state["current"] = self._locked(activity)
             refusal = permissions.row_refusal(self.user, current.row)
             if refusal:
                 return [Refusal(refusal, "row")]

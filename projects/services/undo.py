@@ -64,13 +64,9 @@ def refusal(version: ImportVersion) -> str:
 def plan_undo(version: ImportVersion, *, user) -> UndoPlan:
     """What undoing the version would do, written nowhere: the conflicts (with the later edits
     that made them) and the import service's dry run of the earlier state."""
-    reason = refusal(version)
-    if reason:
-        raise UndoRefused(reason)
-    target, conflicts = undo_merge(version.before, version.after, year_state(version.fiscal_year))
-    plan = UndoPlan(version, target, with_edits(version, conflicts))
+    plan = merged(version)
     plan.result = import_overview(
-        overview_of(target, stored_markers=True),
+        overview_of(plan.target, stored_markers=True),
         dry_run=True,
         user=user,
         filename=undo_filename(version),
@@ -78,17 +74,23 @@ def plan_undo(version: ImportVersion, *, user) -> UndoPlan:
     return plan
 
 
-@transaction.atomic
-def undo(version: ImportVersion, *, user) -> UndoPlan:
-    """Return the year to its state before the version's import, keeping later edits."""
-    version = ImportVersion.objects.select_for_update().get(pk=version.pk)
+def merged(version: ImportVersion) -> UndoPlan:
+    """The earlier state with every later edit kept, and the conflicts (UndoRefused when the
+    version cannot be undone)."""
     reason = refusal(version)
     if reason:
         raise UndoRefused(reason)
     target, conflicts = undo_merge(version.before, version.after, year_state(version.fiscal_year))
-    plan = UndoPlan(version, target, with_edits(version, conflicts))
+    return UndoPlan(version, target, with_edits(version, conflicts))
+
+
+@transaction.atomic
+def undo(version: ImportVersion, *, user) -> UndoPlan:
+    """Return the year to its state before the version's import, keeping later edits."""
+    version = ImportVersion.objects.select_for_update().get(pk=version.pk)
+    plan = merged(version)
     plan.result = import_overview(
-        overview_of(target, stored_markers=True), user=user, filename=undo_filename(version)
+        overview_of(plan.target, stored_markers=True), user=user, filename=undo_filename(version)
     )
     written = version.fiscal_year.import_versions.filter(undoes=None).exclude(pk=version.pk)
     newest = written.filter(imported_at__gt=version.imported_at).order_by("-imported_at").first()
