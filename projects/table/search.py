@@ -88,8 +88,7 @@ def fold(text: str) -> str:
 
 
 def reading(text: str) -> str:
-    """How a text is read, in hiragana as a resident would type it (long vowels as written:
-    かんこう, not the folded かんこー): for examples shown to people, not for matching."""
+    """A text's reading in hiragana as typed (かんこう, not the folded かんこー), for people."""
     return "".join(
         "".join(fold_char(ch) for ch in m.reading_form()) for m in _tokenizer().tokenize(text)
     )
