@@ -119,15 +119,15 @@ class Word:
 
 
 def words(text: str) -> list[Word]:
-    """Sudachi's words of a text, line by line (its input has a length limit); a short text
-    (a name) is analysed once per process."""
-    if len(text) <= 24:
-        return list(_short_words(text))
+    """Sudachi's words of a text, line by line (its input has a length limit); a text of the
+    size of a cell (a name, a summary) is analysed once per process."""
+    if len(text) <= 2000:
+        return list(_cell_words(text))
     return _words(text)
 
 
-@lru_cache(maxsize=2048)
-def _short_words(text: str) -> tuple[Word, ...]:
+@lru_cache(maxsize=8192)
+def _cell_words(text: str) -> tuple[Word, ...]:
     return tuple(_words(text))
 
 
