@@ -9,7 +9,7 @@ import datetime
 import re
 
 from projects.reports.history import FIELD_LABELS, status_display
-from projects.services.imports import LEVEL_NAMES
+from projects.services.imports import LEVEL_NAMES, ORDER_FIELDS
 from projects.table.eras import wareki_long
 
 
@@ -31,9 +31,6 @@ def diff_rows(result):
         }
         for d in result.activity_changes
     ]
-
-
-ORDER_FIELDS = ("order", "measure_order", "project_order", "activity_order")
 
 
 def order_items(value: str, field_name: str) -> list[str]:
@@ -81,45 +78,3 @@ def other_rows(result):
         for d in result.shown_differences
         if not (d.level == "activities" and d.action == "update" and d.field in shown)
     ]
-
-
-def summary(result) -> list[dict]:
-    """The counts of the preview's summary, by verb and level, as the tables below list them:
-    the updates split into those the tables show one by one and those whose place alone
-    changes (listed as one 「順序」 row per list)."""
-    lines = []
-    for verb, counts in (("作成", result.created), ("更新", result.updated)):
-        parts = []
-        for level, count in counts.items():
-            if not count:
-                continue
-            part = {"level": LEVEL_NAMES[level], "count": count, "listed": count, "moved": 0}
-            if verb == "更新":
-                listed = {
-                    (d.subject, d.project, d.key)
-                    for d in result.shown_differences
-                    if d.level == level and d.action == "update" and d.field not in ORDER_FIELDS
-                }
-                part["listed"] = min(len(listed), count)
-                part["moved"] = count - part["listed"]
-            parts.append(part)
-        if parts:
-            lines.append({"verb": verb, "parts": parts})
-    parts = [{"level": LEVEL_NAMES[k], "count": v} for k, v in result.removed.items() if v]
-    if parts:
-        lines.append({"verb": "削除", "parts": parts})
-    return lines
-
-
-def summary_lines(result) -> list[str]:
-    """The summary as lines, in the preview's words (the confirmation's message)."""
-    lines = []
-    for line in summary(result):
-        parts = []
-        for part in line["parts"]:
-            text = f"{part['level']} {part['count']}"
-            if part.get("moved"):
-                text += f" (うち順序だけの変更 {part['moved']} 件)"
-            parts.append(text)
-        lines.append(f"{line['verb']}: " + "、".join(parts))
-    return lines or ["変更はありません (データベースの内容はファイルと同じです)。"]

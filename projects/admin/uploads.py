@@ -37,7 +37,7 @@ from projects.services.imports import (
 from projects.table.files import WorkbookError
 from projects.table.files import too_large as file_too_large
 
-from .previews import diff_rows, other_rows, summary, summary_lines
+from .previews import diff_rows, other_rows
 
 FORM_OVERHEAD = 64 * 1024  # multipart boundaries and the other fields
 NOT_ALLOWED = "資料をアップロードできるのは、担当の市町が設定された職員と事務局だけです。"
@@ -254,7 +254,7 @@ class UploadViews:
             result=result,
             diffs=diff_rows(result),
             others=other_rows(result),
-            summary=summary(result),
+            summary=result.summary_counts(),
             conflicts=[row for row in diff_rows(result) if row["diff"].conflict],
             since_preview=since,
             notice=notice,
@@ -300,7 +300,7 @@ class UploadViews:
                     request, pending, status=409, notice=SINCE_PREVIEW, conflict=exc.result
                 )
             return self.show(request, pending, status=409, notice=PLAN_CHANGED)
-        message = "取り込みました。" + " ".join(summary_lines(result))
+        message = "取り込みました。" + " ".join(result.summary_lines())
         if keep:
             message += f" 今の内容のままにした実績項目: {len(keep)} 件。"
         messages.success(request, message)

@@ -25,9 +25,16 @@ from . import versions
 from .changes import ChangeSet
 from .import_writer import ImportWriter
 from .plan.differences import LEVEL_NAMES, fingerprint, refusals
-from .plan.result import LEVELS, ImportResult
+from .plan.result import LEVELS, ORDER_FIELDS, ImportResult
 
-__all__ = ["LEVELS", "LEVEL_NAMES", "ImportConflict", "ImportRefused", "ImportResult"]
+__all__ = [
+    "LEVELS",
+    "LEVEL_NAMES",
+    "ORDER_FIELDS",
+    "ImportConflict",
+    "ImportRefused",
+    "ImportResult",
+]
 
 logger = logging.getLogger(__name__)
 

@@ -10,6 +10,8 @@ from projects.table.model import Problem
 from .differences import LEVEL_NAMES, Difference
 
 LEVELS = ("years", "strategies", "measures", "projects", "rows", "activities")
+# The fields of a difference that say only where an item stands in its list.
+ORDER_FIELDS = ("order", "measure_order", "project_order", "activity_order")
 
 
 @dataclass
@@ -71,16 +73,43 @@ class ImportResult:
         project or row are shown as that project or row)."""
         return [d for d in self.differences if not d.within]
 
-    def summary_lines(self) -> list[str]:
-        if not self.changed:
-            return ["変更はありません (データベースの内容はファイルと同じです)。"]
+    def summary_counts(self) -> list[dict]:
+        """The counts by verb and level, as the preview's tables list them: the updates split
+        into those listed one by one and those whose place alone changes (``moved``)."""
         lines = []
-        for verb, counts in (
-            ("作成", self.created),
-            ("更新", self.updated),
-            ("削除", self.removed),
-        ):
-            parts = [f"{LEVEL_NAMES[k]} {v}" for k, v in counts.items() if v]
+        for verb, counts in (("作成", self.created), ("更新", self.updated)):
+            parts = []
+            for level, count in counts.items():
+                if not count:
+                    continue
+                part = {"level": LEVEL_NAMES[level], "count": count, "listed": count, "moved": 0}
+                if verb == "更新":
+                    listed = {
+                        (d.subject, d.project, d.key)
+                        for d in self.shown_differences
+                        if d.level == level and d.action == "update" and d.field not in ORDER_FIELDS
+                    }
+                    part["listed"] = min(len(listed), count)
+                    part["moved"] = count - part["listed"]
+                parts.append(part)
             if parts:
-                lines.append(f"{verb}: " + "、".join(parts))
+                lines.append({"verb": verb, "parts": parts})
+        parts = [{"level": LEVEL_NAMES[k], "count": v} for k, v in self.removed.items() if v]
+        if parts:
+            lines.append({"verb": "削除", "parts": parts})
+        return lines
+
+    def summary_lines(self) -> list[str]:
+        """``summary_counts`` in words (the command, the confirmation, the version's record)."""
+        lines = []
+        for line in self.summary_counts():
+            parts = []
+            for part in line["parts"]:
+                text = f"{part['level']} {part['count']}"
+                if part.get("moved"):
+                    text += f" (うち順序だけの変更 {part['moved']} 件)"
+                parts.append(text)
+            lines.append(f"{line['verb']}: " + "、".join(parts))
+        if not lines or not self.changed:
+            return ["変更はありません (データベースの内容はファイルと同じです)。"]
         return lines
