@@ -56,8 +56,9 @@ class EditionReader:
             for role in ("strategy", "measure", "number", "name", "summary", "results")
             if getattr(cols, role) is not None
         }
-        if cols.municipalities is not None:
-            self.columns["municipalities"] = cols.municipalities + 1
+        for role in ("municipalities", "name_en", "summary_en"):
+            if getattr(cols, role) is not None:
+                self.columns[role] = getattr(cols, role) + 1
 
     def value(self, row: int, col: int):
         values = self.rows[row - 1] if 0 < row <= len(self.rows) else ()
@@ -143,7 +144,10 @@ class EditionReader:
             if col is not None and (mode := self.observe(col, self.groups(role))):
                 seen[role] = mode
         fallback = Counter(seen.values()).most_common(1)[0][0] if seen else "merged"
-        spans = {role: seen.get(role, fallback) for role in SPANNING}
+        # An English column seen nowhere spanning rows is written on each project's first row.
+        spans = {
+            role: seen.get(role, "first" if role.endswith("_en") else fallback) for role in SPANNING
+        }
         if self.strategy_only_in_bands():
             spans["strategy"] = "none"
         return spans

@@ -157,8 +157,8 @@ class GridBuilder:
             return
         for row in range(first, last + 1) if mode == "repeated" else (first,):
             self.grid.set(row, col, value)
-        if mode == "merged":
-            self.grid.merge(first, col, last)
+        if mode == "merged" and (value is not None or not role.endswith("_en")):
+            self.grid.merge(first, col, last)  # an empty English cell stays unmerged
 
     def strategy(self, strategy: StrategyData, *, first: bool):
         layout, grid = self.layout, self.grid
@@ -220,6 +220,7 @@ class GridBuilder:
             for role, value in (
                 ("summary", data.summary or None),
                 ("results", layout.newline.join(data.results.split("\n")) or None),
+                ("summary_en", data.summary_en or None),
             ):
                 if (col := layout.column(role)) is not None:
                     grid.set(row, col, value)
@@ -233,6 +234,8 @@ class GridBuilder:
             number = str(number)
         self.span("number", start, len(grid.rows), number)
         self.span("name", start, len(grid.rows), project.name or None)
+        if layout.column("name_en") is not None:
+            self.span("name_en", start, len(grid.rows), project.name_en or None)
         for first, last, text in runs:
             self.span("municipalities", first, last, text)
 

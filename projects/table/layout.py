@@ -21,8 +21,18 @@ import copy
 from dataclasses import asdict, dataclass, field, fields
 
 FORMAT_VERSION = 1
-ROLES = ("strategy", "measure", "number", "name", "summary", "results", "municipalities")
-SPANNING = ("strategy", "measure", "number", "name", "municipalities")
+ROLES = (
+    "strategy",
+    "measure",
+    "number",
+    "name",
+    "summary",
+    "results",
+    "municipalities",
+    "name_en",  # the optional English columns (事業名 (英語), 概要 (英語))
+    "summary_en",
+)
+SPANNING = ("strategy", "measure", "number", "name", "municipalities", "name_en")
 # over its rows: one merged cell, every row, the first only, or not at all (the strategy in
 # its numbered band rows only)
 MODES = ("merged", "repeated", "first", "none")
@@ -88,7 +98,8 @@ class Layout:
         return self.columns.get(role)
 
     def mode(self, role: str) -> str:
-        return self.spans.get(role, "merged")
+        """How ``role``'s cells span a project's rows; an English column as its Japanese one."""
+        return self.spans.get(role) or self.spans.get(role.removesuffix("_en"), "merged")
 
     def cell(self, role: str) -> HeadCell | None:
         return next((c for c in self.head if c.role == role), None)

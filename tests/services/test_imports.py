@@ -150,7 +150,10 @@ def test_a_line_removed_from_a_cell_removes_its_activity(r2, r2_path, tmp_path):
     )
     result = import_overview(read_workbook(tmp_path / "shorter.xlsx"))
     # The line after it moves up one place (its order is updated).
-    assert result.summary_lines() == ["更新: 実績項目 1 (うち順序だけの変更 1 件)", "削除: 実績項目 1"]
+    assert result.summary_lines() == [
+        "更新: 実績項目 1 (うち順序だけの変更 1 件)",
+        "削除: 実績項目 1",
+    ]
     assert Activity.objects.count() == before - 1
     assert not Activity.objects.filter(text=gone[1:]).exists()
     assert set(Activity.objects.filter(row__project__number=1).values_list("id", flat=True)) == kept

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from projects.models import Project
+from tests.support.sheets import differences
 from tests.support.staff import client_for
 from tests.views.test_search_quality import listed_numbers
 
@@ -121,3 +122,36 @@ def test_the_workbooks_english_column_is_read_when_present(r2, tmp_path):
     # a workbook without the column keeps the English written before
     call_command("import_overview", "fixtures/r02_renkei_jigyo_gaiyo.xlsx", verbosity=0)
     assert Project.objects.get(pk=project.pk).name_en == TOURISM
+
+
+@pytest.mark.django_db
+def test_the_workbooks_english_columns_come_back_in_the_export(r2, tmp_path):
+    """A workbook with 事業名 (英語) and 概要 (英語) columns, imported and exported by the
+    command, gives back the same cells, the English columns included."""
+    book = openpyxl.load_workbook("fixtures/r02_renkei_jigyo_gaiyo.xlsx")
+    sheet = book.worksheets[0]
+    header = next(
+        r for r in sheet.iter_rows() if any(str(c.value or "").startswith("事業名") for c in r)
+    )
+    english_col = sheet.max_column + 1
+    sheet.cell(header[0].row, english_col, "事業名 (英語)")
+    sheet.cell(header[0].row, english_col + 1, "概要 (英語)")
+    for r in range(header[0].row + 1, sheet.max_row + 1):
+        if any(c.value == "広域観光連携" for c in sheet[r]):
+            sheet.cell(r, english_col, TOURISM)
+            sheet.cell(r, english_col + 1, SUMMARY)
+            break
+    source = tmp_path / "r02_english.xlsx"
+    book.save(source)
+    call_command("import_overview", str(source), verbosity=0)
+    written = tmp_path / "exported.xlsx"
+    call_command("export_overview", "--year", "2020", "-o", str(written), verbosity=0)
+    exported = openpyxl.load_workbook(written).worksheets[0]
+    english = [
+        exported.cell(row, col).value
+        for row in range(1, exported.max_row + 1)
+        for col in (english_col, english_col + 1)
+        if exported.cell(row, col).value
+    ]
+    assert english == ["事業名 (英語)", "概要 (英語)", TOURISM, SUMMARY]
+    assert differences(source, written) == []
