@@ -146,7 +146,9 @@ class EditionReader:
         fallback = Counter(seen.values()).most_common(1)[0][0] if seen else "merged"
         # An English column seen nowhere spanning rows is written on each project's first row.
         spans = {
-            role: seen.get(role, "first" if role.endswith("_en") else fallback) for role in SPANNING
+            role: seen.get(role, "first" if role.endswith("_en") else fallback)
+            for role in SPANNING
+            if not role.endswith("_en") or role in self.columns
         }
         if self.strategy_only_in_bands():
             spans["strategy"] = "none"
