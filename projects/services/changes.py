@@ -24,7 +24,15 @@ from django.utils import timezone
 
 from projects import cache as public_cache
 from projects import permissions
-from projects.models import Activity, Change, ChangeSource, FiscalYear, Project, ProjectRow
+from projects.models import (
+    Activity,
+    Change,
+    ChangeSource,
+    FiscalYear,
+    Project,
+    ProjectRow,
+    export_marker,
+)
 from projects.models.history import deleted_activity_value
 from projects.reports.history import changes_since, conflict_message
 
@@ -179,9 +187,13 @@ class ChangeSet:
                 return
             for name, value in values.items():
                 setattr(current, name, value)
+            # The marker as the 資料 will write it: a later upload of the exported file finds
+            # the same marker, not a change of notation.
+            current.marker = export_marker(current.status, current.marker)
             derived.prepare_activities([current])
             written = Activity.objects.filter(pk=current.pk, version=expected_version).update(
                 **values,
+                marker=current.marker,
                 tags=current.tags,
                 search_text=current.search_text,
                 version=F("version") + 1,
@@ -193,7 +205,7 @@ class ChangeSet:
                     raise EditConflict(deleted=True)
                 raise EditConflict(changes_since(again, expected_version))
             current.version = expected_version + 1
-            for name in (*values, "tags", "search_text", "version"):
+            for name in (*values, "marker", "tags", "search_text", "version"):
                 setattr(activity, name, getattr(current, name))
             project = current.row.project
             self._touched(project, [current])
@@ -204,7 +216,12 @@ class ChangeSet:
 
     def add_activity(self, row, *, status, text, details) -> Activity:
         """Append an activity to a row; the returned activity is saved by ``commit()``."""
-        activity = Activity(status=status or None, text=text, details=list(details))
+        activity = Activity(
+            status=status or None,
+            marker=export_marker(status or None, ""),
+            text=text,
+            details=list(details),
+        )
         state = {}
 
         def check():

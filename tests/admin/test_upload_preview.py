@@ -8,7 +8,7 @@ import re
 import openpyxl
 import pytest
 
-from tests.support.staff import add_users, client_for
+from tests.support.staff import activity_of, add_users, client_for
 
 UPLOAD = "/admin/projects/fiscalyear/upload/"
 SWAPPED_CELL = "F4"  # project 1: four lines, the first two swapped in the file
@@ -106,3 +106,32 @@ def test_the_confirmation_message_counts_as_the_preview(users, r2, r2_path):
     token = re.search(r'name="token" value="(\w+)"', client.get(location).content.decode())[1]
     done = client.post(location, {"confirm": "確定して取り込む", "token": token}, follow=True)
     assert "取り込みました。更新: 実績項目 3 (うち順序だけの変更 2 件)" in done.content.decode()
+
+
+def test_lines_written_on_the_staff_page_come_back_from_the_export_unchanged(users, r2):
+    """A status changed and a line added on the staff page, then the year exported and uploaded
+    as it is: the markers the file writes are the ones stored, so nothing is to change."""
+    activity = activity_of(r2, 25)  # △広域水源涵養 (宇部市・美祢市)
+    ube = client_for(users["ube"])
+    values = {"status": "done", "text": activity.text, "details": "\n".join(activity.details)}
+    values["version"] = activity.version
+    saved = ube.post(
+        f"/staff/activities/{activity.pk}/", {f"a{activity.pk}-{k}": v for k, v in values.items()}
+    )
+    assert saved.status_code == 302
+    row = activity.row.pk
+    added = ube.post(
+        f"/staff/rows/{row}/activities/",
+        {f"r{row}-status": "planned", f"r{row}-text": "水源の森の見学会", f"r{row}-details": ""},
+    )
+    assert added.status_code == 302
+    secretariat = client_for(users["jimukyoku"])
+    exported = secretariat.get(f"/admin/projects/fiscalyear/{r2.pk}/export/")
+    assert exported.status_code == 200
+    html = preview(secretariat, exported.content)
+    assert "記号の表記" not in html
+    summary = section(html, '<ul class="upload-summary">', "</ul>")
+    assert (
+        re.sub(r"<.*?>", "", summary)
+        == "変更はありません (データベースの内容はファイルと同じです)。"
+    )
