@@ -27,6 +27,13 @@ def rows_before(project: Project) -> dict[int, tuple[str, str]]:
     }
 
 
+def municipalities_of_rows(project: Project) -> None:
+    """After rows were removed: a project whose rows all name their 関係市町 has their union."""
+    rows = list(project.rows.prefetch_related("municipalities"))
+    if rows and all(r.municipalities_text for r in rows):
+        project.municipalities.set({m for r in rows for m in r.municipalities.all()})
+
+
 def link_row_municipalities(row: ProjectRow, project: Project) -> None:
     """Link the members a row's 関係市町 names (「全市町」 is every member of the year), and keep
     the project's the union of its rows' (rows without a cell follow the project's)."""
