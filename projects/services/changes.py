@@ -37,12 +37,8 @@ from projects.models.history import deleted_activity_value
 from projects.reports.history import changes_since, conflict_message
 
 from . import derived, linking
-from .recorded import (
-    link_row_municipalities,
-    municipalities_of_rows,
-    project_fields,
-    rows_before,
-)
+from .recorded import link_row_municipalities, project_fields, rows_before
+from .removals import Removals, activity_line
 
 ROW_REMOVED = "この行は、画面を開いた後に取込で削除されました。実績項目は追加していません。"
 SECRETARIAT_ONLY = "この変更ができるのは事務局だけです。"
@@ -89,10 +85,6 @@ class Committed:
     links: dict = field(default_factory=dict)  # year → its LinkReport against the year before
 
 
-def activity_line(activity: Activity) -> str:
-    return "\n".join([activity.line(), *activity.details])
-
-
 def commit_one(*, user, source: str, write: Callable[[ChangeSet], object]):
     """A write of its own kind (the KPI sheet, a value a town reports) as a change set of one:
     ``write(changes)`` checks, writes, records and reports the years it changed
@@ -104,7 +96,7 @@ def commit_one(*, user, source: str, write: Callable[[ChangeSet], object]):
     return done[0]
 
 
-class ChangeSet:
+class ChangeSet(Removals):
     """The changes one user makes at once, from one place (``source``)."""
 
     def __init__(self, *, user=None, source: str = ChangeSource.PORTAL, at=None):
@@ -350,49 +342,6 @@ class ChangeSet:
                 if was != now:
                     self.record(project=fresh, field=name, old=was, new=now)
         self.year_changed(fresh.fiscal_year_id, [fresh.pk])
-
-    def rows_removed(self, project: Project, rows: Iterable[ProjectRow], *, remove) -> None:
-        """Within a write: rows of a project are removed by ``remove()`` with their activities;
-        each is recorded (its 事業の概要 and lines as they were) and the project's 関係市町
-        follow the rows left."""
-        rows = [r for r in rows if r.pk]
-        fresh = Project.objects.select_related("fiscal_year").get(pk=project.pk)
-        for row in rows:
-            lines = [activity_line(a) for a in row.activities.order_by("order")]
-            self.record(
-                project=fresh,
-                field="row_deleted",
-                subject=f"行 {row.order + 1}",
-                old="\n".join([row.summary, *lines]),
-                new="",
-            )
-        remove()
-        if rows:
-            municipalities_of_rows(fresh)
-            self.year_changed(fresh.fiscal_year_id, [fresh.pk])
-
-    def remove_projects(self, projects: Iterable[Project]) -> None:
-        """Projects deleted (with their rows and activities), each recorded in its year's
-        history with its number, name and lines as they were."""
-
-        def run():
-            self.whole_table()  # the 再掲 links and the next year's links may name them
-            for project in projects:
-                lines = [
-                    activity_line(a)
-                    for a in Activity.objects.filter(row__project=project).order_by(
-                        "row__order", "order"
-                    )
-                ]
-                self.record(
-                    fiscal_year=project.fiscal_year_id,
-                    field="project_deleted",
-                    old="\n".join([str(project), *lines]),
-                    new="",
-                )
-                project.delete()
-
-        self.add(self.secretariat_only, run)
 
     # -- the set as a whole ----------------------------------------------------------------
 
