@@ -37,7 +37,7 @@ from projects.models.history import deleted_activity_value
 from projects.reports.history import changes_since, conflict_message
 
 from . import derived, linking
-from .recorded import link_row_municipalities, project_fields, rows_before
+from .recorded import link_row_municipalities, project_fields, renumber_rows, rows_before
 from .removals import Removals, activity_line
 
 ROW_REMOVED = "この行は、画面を開いた後に取込で削除されました。実績項目は追加していません。"
@@ -341,6 +341,7 @@ class ChangeSet(Removals):
             ):
                 if was != now:
                     self.record(project=fresh, field=name, old=was, new=now)
+        renumber_rows(fresh)
         self.year_changed(fresh.fiscal_year_id, [fresh.pk])
 
     # -- the set as a whole ----------------------------------------------------------------

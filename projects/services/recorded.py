@@ -27,6 +27,15 @@ def rows_before(project: Project) -> dict[int, tuple[str, str]]:
     }
 
 
+def renumber_rows(project: Project) -> None:
+    """A project's rows numbered 0, 1, 2… in their order: a removed row leaves no gap and a
+    row added with a taken number no tie (an upload matches rows by their place)."""
+    rows = ProjectRow.objects.filter(project=project).order_by("order", "pk")
+    for index, (pk, order) in enumerate(rows.values_list("pk", "order")):
+        if order != index:
+            ProjectRow.objects.filter(pk=pk).update(order=index)
+
+
 def municipalities_of_rows(project: Project) -> None:
     """After rows were removed: a project whose rows all name their 関係市町 has their union."""
     rows = list(project.rows.prefetch_related("municipalities"))
