@@ -330,6 +330,7 @@ class ChangeSet(Removals):
         and own 関係市町 are recorded, and the 関係市町 (as written) linked to the members it
         names, the project's being the union of its rows'."""
         fresh = Project.objects.select_related("fiscal_year").get(pk=project.pk)
+        places = renumber_rows(fresh)
         for row in rows:
             old = before.get(row.pk)
             summary, text = old or ("", "")
@@ -340,8 +341,8 @@ class ChangeSet(Removals):
                 ("municipalities", text, row.municipalities_text),
             ):
                 if was != now:
-                    self.record(project=fresh, field=name, old=was, new=now)
-        renumber_rows(fresh)
+                    subject = f"行 {places[row.pk] + 1}"  # as an upload names the row
+                    self.record(project=fresh, field=name, subject=subject, old=was, new=now)
         self.year_changed(fresh.fiscal_year_id, [fresh.pk])
 
     # -- the set as a whole ----------------------------------------------------------------

@@ -27,13 +27,17 @@ def rows_before(project: Project) -> dict[int, tuple[str, str]]:
     }
 
 
-def renumber_rows(project: Project) -> None:
+def renumber_rows(project: Project) -> dict[int, int]:
     """A project's rows numbered 0, 1, 2… in their order: a removed row leaves no gap and a
-    row added with a taken number no tie (an upload matches rows by their place)."""
+    row added with a taken number no tie (an upload matches rows by their place). Returns
+    {row id: its place}."""
     rows = ProjectRow.objects.filter(project=project).order_by("order", "pk")
+    places = {}
     for index, (pk, order) in enumerate(rows.values_list("pk", "order")):
+        places[pk] = index
         if order != index:
             ProjectRow.objects.filter(pk=pk).update(order=index)
+    return places
 
 
 def municipalities_of_rows(project: Project) -> None:

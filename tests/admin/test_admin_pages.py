@@ -337,6 +337,8 @@ def test_the_towns_of_a_removed_row_leave_the_project(users, r2):
 
     texts = ["宇部市"] * (len(rows) - 1) + ["萩市"]
     assert post(texts) == ["宇部市", "萩市"]
+    page = client.get(f"/admin/projects/project/{project.pk}/change/").content.decode()
+    assert f"行 {len(rows)} 関係市町: (なし) → 萩市" in page  # each row named, as by an upload
     assert post(texts, delete=len(rows) - 1) == ["宇部市"]
     recorded = Change.objects.filter(project=project, field="municipalities").order_by("pk")
     assert [(c.old_value, c.new_value) for c in recorded][-1] == ("宇部市、萩市", "宇部市")
