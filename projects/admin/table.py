@@ -84,11 +84,20 @@ class ProjectAdmin(SecretariatWrites, admin.ModelAdmin):
         changes.save_project(form.instance, write=write)
         changes.commit()
 
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        changes = ChangeSet(user=request.user, source=ChangeSource.ADMIN)
+        changes.remove_projects(list(queryset))
+        changes.commit()
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not ProjectRow:
             return super().save_formset(request, form, formset, change)
         before = rows_before(form.instance)  # within the project's change set's write
-        formset.save()
+        removed = [f.instance for f in formset.deleted_forms]
+        request.table_changes.rows_removed(form.instance, removed, remove=formset.save)
         rows = formset.new_objects + [r for r, _ in formset.changed_objects]
         request.table_changes.rows_saved(form.instance, rows, before)
 

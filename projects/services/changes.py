@@ -24,12 +24,21 @@ from django.utils import timezone
 
 from projects import cache as public_cache
 from projects import permissions
-from projects.models import Activity, Change, ChangeSource, FiscalYear, Project, ProjectRow
+from projects.models import (
+    Activity,
+    Change,
+    ChangeSource,
+    FiscalYear,
+    Project,
+    ProjectRow,
+    export_marker,
+)
 from projects.models.history import deleted_activity_value
 from projects.reports.history import changes_since, conflict_message
 
 from . import derived, linking
-from .recorded import link_row_municipalities, project_fields, rows_before
+from .recorded import link_row_municipalities, project_fields, renumber_rows, rows_before
+from .removals import Removals, activity_line
 
 ROW_REMOVED = "この行は、画面を開いた後に取込で削除されました。実績項目は追加していません。"
 SECRETARIAT_ONLY = "この変更ができるのは事務局だけです。"
@@ -76,10 +85,6 @@ class Committed:
     links: dict = field(default_factory=dict)  # year → its LinkReport against the year before
 
 
-def activity_line(activity: Activity) -> str:
-    return "\n".join([activity.line(), *activity.details])
-
-
 def commit_one(*, user, source: str, write: Callable[[ChangeSet], object]):
     """A write of its own kind (the KPI sheet, a value a town reports) as a change set of one:
     ``write(changes)`` checks, writes, records and reports the years it changed
@@ -91,7 +96,7 @@ def commit_one(*, user, source: str, write: Callable[[ChangeSet], object]):
     return done[0]
 
 
-class ChangeSet:
+class ChangeSet(Removals):
     """The changes one user makes at once, from one place (``source``)."""
 
     def __init__(self, *, user=None, source: str = ChangeSource.PORTAL, at=None):
@@ -179,9 +184,13 @@ class ChangeSet:
                 return
             for name, value in values.items():
                 setattr(current, name, value)
+            # The marker as the 資料 will write it: a later upload of the exported file finds
+            # the same marker, not a change of notation.
+            current.marker = export_marker(current.status, current.marker)
             derived.prepare_activities([current])
             written = Activity.objects.filter(pk=current.pk, version=expected_version).update(
                 **values,
+                marker=current.marker,
                 tags=current.tags,
                 search_text=current.search_text,
                 version=F("version") + 1,
@@ -193,7 +202,7 @@ class ChangeSet:
                     raise EditConflict(deleted=True)
                 raise EditConflict(changes_since(again, expected_version))
             current.version = expected_version + 1
-            for name in (*values, "tags", "search_text", "version"):
+            for name in (*values, "marker", "tags", "search_text", "version"):
                 setattr(activity, name, getattr(current, name))
             project = current.row.project
             self._touched(project, [current])
@@ -204,7 +213,12 @@ class ChangeSet:
 
     def add_activity(self, row, *, status, text, details) -> Activity:
         """Append an activity to a row; the returned activity is saved by ``commit()``."""
-        activity = Activity(status=status or None, text=text, details=list(details))
+        activity = Activity(
+            status=status or None,
+            marker=export_marker(status or None, ""),
+            text=text,
+            details=list(details),
+        )
         state = {}
 
         def check():
@@ -316,6 +330,7 @@ class ChangeSet:
         and own 関係市町 are recorded, and the 関係市町 (as written) linked to the members it
         names, the project's being the union of its rows'."""
         fresh = Project.objects.select_related("fiscal_year").get(pk=project.pk)
+        places = renumber_rows(fresh)
         for row in rows:
             old = before.get(row.pk)
             summary, text = old or ("", "")
@@ -326,7 +341,8 @@ class ChangeSet:
                 ("municipalities", text, row.municipalities_text),
             ):
                 if was != now:
-                    self.record(project=fresh, field=name, old=was, new=now)
+                    subject = f"行 {places[row.pk] + 1}"  # as an upload names the row
+                    self.record(project=fresh, field=name, subject=subject, old=was, new=now)
         self.year_changed(fresh.fiscal_year_id, [fresh.pk])
 
     # -- the set as a whole ----------------------------------------------------------------

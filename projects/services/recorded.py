@@ -27,6 +27,26 @@ def rows_before(project: Project) -> dict[int, tuple[str, str]]:
     }
 
 
+def renumber_rows(project: Project) -> dict[int, int]:
+    """A project's rows numbered 0, 1, 2… in their order: a removed row leaves no gap and a
+    row added with a taken number no tie (an upload matches rows by their place). Returns
+    {row id: its place}."""
+    rows = ProjectRow.objects.filter(project=project).order_by("order", "pk")
+    places = {}
+    for index, (pk, order) in enumerate(rows.values_list("pk", "order")):
+        places[pk] = index
+        if order != index:
+            ProjectRow.objects.filter(pk=pk).update(order=index)
+    return places
+
+
+def municipalities_of_rows(project: Project) -> None:
+    """After rows were removed: a project whose rows all name their 関係市町 has their union."""
+    rows = list(project.rows.prefetch_related("municipalities"))
+    if rows and all(r.municipalities_text for r in rows):
+        project.municipalities.set({m for r in rows for m in r.municipalities.all()})
+
+
 def link_row_municipalities(row: ProjectRow, project: Project) -> None:
     """Link the members a row's 関係市町 names (「全市町」 is every member of the year), and keep
     the project's the union of its rows' (rows without a cell follow the project's)."""

@@ -256,6 +256,118 @@ def test_project_edits_are_recorded(users, r2):
     assert Change.objects.filter(project=project).last_changed_at() is not None
 
 
+def test_a_row_removed_on_the_project_page_is_recorded(
+    users, r2_published, own_cache, django_capture_on_commit_callbacks
+):
+    project = Project.objects.get(fiscal_year=r2_published, number=28)
+    rows = list(project.rows.order_by("order"))
+    removed = rows[-1]
+    lines = ["\n".join([a.line(), *a.details]) for a in removed.activities.order_by("order")]
+    public = client_for(None)
+    assert removed.summary in public.get(f"/projects/{project.pk}/").content.decode()
+    data = {
+        "fiscal_year": r2_published.pk,
+        "measure": project.measure_id,
+        "number": 28,
+        "name": project.name,
+        "order": project.order,
+        "municipalities": [m.pk for m in project.municipalities.all()],
+        "rows-TOTAL_FORMS": str(len(rows)),
+        "rows-INITIAL_FORMS": str(len(rows)),
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data |= {
+            f"rows-{i}-id": row.pk,
+            f"rows-{i}-project": project.pk,
+            f"rows-{i}-order": row.order,
+            f"rows-{i}-summary": row.summary,
+        }
+    data[f"rows-{len(rows) - 1}-DELETE"] = "on"
+    with django_capture_on_commit_callbacks(execute=True):  # as the commit of the request
+        response = client_for(users["jimukyoku"]).post(
+            f"/admin/projects/project/{project.pk}/change/", data
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert project.rows.count() == len(rows) - 1
+    change = Change.objects.get(project=project, field="row_deleted")
+    assert (change.subject, change.old_value) == (
+        f"行 {len(rows)}",
+        "\n".join([removed.summary, *lines]),
+    )
+    page = client_for(users["jimukyoku"]).get(f"/admin/projects/project/{project.pk}/change/")
+    assert f"事業の行を削除: {removed.summary}" in page.content.decode()
+    assert removed.summary not in public.get(f"/projects/{project.pk}/").content.decode()
+
+
+def test_the_towns_of_a_removed_row_leave_the_project(users, r2):
+    """Every row names its 関係市町; the row naming 萩市 is removed: the project's 関係市町 are
+    its remaining rows' (宇部市), recorded."""
+    project = Project.objects.get(fiscal_year=r2, number=28)
+    rows = list(project.rows.order_by("order"))
+    client = client_for(users["jimukyoku"])
+
+    def post(texts, delete=None):
+        data = {
+            "fiscal_year": r2.pk,
+            "measure": project.measure_id,
+            "number": 28,
+            "name": project.name,
+            "order": project.order,
+            "municipalities": list(project.municipalities.values_list("pk", flat=True)),
+            "rows-TOTAL_FORMS": str(len(rows)),
+            "rows-INITIAL_FORMS": str(len(rows)),
+            "rows-MIN_NUM_FORMS": "0",
+            "rows-MAX_NUM_FORMS": "1000",
+        }
+        for i, (row, text) in enumerate(zip(rows, texts, strict=True)):
+            data |= {
+                f"rows-{i}-id": row.pk,
+                f"rows-{i}-project": project.pk,
+                f"rows-{i}-order": row.order,
+                f"rows-{i}-summary": row.summary,
+                f"rows-{i}-municipalities_text": text,
+            }
+        if delete is not None:
+            data[f"rows-{delete}-DELETE"] = "on"
+        response = client.post(f"/admin/projects/project/{project.pk}/change/", data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return sorted(project.municipalities.values_list("name", flat=True))
+
+    texts = ["宇部市"] * (len(rows) - 1) + ["萩市"]
+    assert post(texts) == ["宇部市", "萩市"]
+    page = client.get(f"/admin/projects/project/{project.pk}/change/").content.decode()
+    assert f"行 {len(rows)} 関係市町: (なし) → 萩市" in page  # each row named, as by an upload
+    assert post(texts, delete=len(rows) - 1) == ["宇部市"]
+    recorded = Change.objects.filter(project=project, field="municipalities").order_by("pk")
+    assert [(c.old_value, c.new_value) for c in recorded][-1] == ("宇部市、萩市", "宇部市")
+
+
+def test_projects_deleted_from_the_changelist_are_recorded(
+    users, r2_published, own_cache, django_capture_on_commit_callbacks
+):
+    project = Project.objects.get(fiscal_year=r2_published, number=30)
+    activities = Activity.objects.filter(row__project=project).order_by("row__order", "order")
+    lines = ["\n".join([a.line(), *a.details]) for a in activities]
+    public = client_for(None)
+    assert public.get(f"/projects/{project.pk}/").status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(users["jimukyoku"]).post(
+            "/admin/projects/project/",
+            {"action": "delete_selected", "_selected_action": [project.pk], "post": "yes"},
+        )
+    assert response.status_code == 302
+    assert not Project.objects.filter(pk=project.pk).exists()
+    change = Change.objects.get(field="project_deleted")
+    assert (change.fiscal_year_id, change.user, change.old_value) == (
+        r2_published.pk,
+        users["jimukyoku"],
+        "\n".join([f"30 {project.name}", *lines]),
+    )
+    assert public.get(f"/projects/{project.pk}/").status_code == 404
+
+
 def test_change_history_is_read_only(users, r2):
     activity = activity_of(r2, 28)
     editing.update_activity(

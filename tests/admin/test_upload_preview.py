@@ -8,7 +8,8 @@ import re
 import openpyxl
 import pytest
 
-from tests.support.staff import add_users, client_for
+from projects.models import Project, ProjectRow
+from tests.support.staff import activity_of, add_users, client_for
 
 UPLOAD = "/admin/projects/fiscalyear/upload/"
 SWAPPED_CELL = "F4"  # project 1: four lines, the first two swapped in the file
@@ -106,3 +107,71 @@ def test_the_confirmation_message_counts_as_the_preview(users, r2, r2_path):
     token = re.search(r'name="token" value="(\w+)"', client.get(location).content.decode())[1]
     done = client.post(location, {"confirm": "確定して取り込む", "token": token}, follow=True)
     assert "取り込みました。更新: 実績項目 3 (うち順序だけの変更 2 件)" in done.content.decode()
+
+
+def test_lines_written_on_the_staff_page_come_back_from_the_export_unchanged(users, r2):
+    """A status changed and a line added on the staff page, then the year exported and uploaded
+    as it is: the markers the file writes are the ones stored, so nothing is to change."""
+    activity = activity_of(r2, 25)  # △広域水源涵養 (宇部市・美祢市)
+    ube = client_for(users["ube"])
+    values = {"status": "done", "text": activity.text, "details": "\n".join(activity.details)}
+    values["version"] = activity.version
+    saved = ube.post(
+        f"/staff/activities/{activity.pk}/", {f"a{activity.pk}-{k}": v for k, v in values.items()}
+    )
+    assert saved.status_code == 302
+    row = activity.row.pk
+    added = ube.post(
+        f"/staff/rows/{row}/activities/",
+        {f"r{row}-status": "planned", f"r{row}-text": "水源の森の見学会", f"r{row}-details": ""},
+    )
+    assert added.status_code == 302
+    secretariat = client_for(users["jimukyoku"])
+    exported = secretariat.get(f"/admin/projects/fiscalyear/{r2.pk}/export/")
+    assert exported.status_code == 200
+    html = preview(secretariat, exported.content)
+    assert "記号の表記" not in html
+    summary = section(html, '<ul class="upload-summary">', "</ul>")
+    assert (
+        re.sub(r"<.*?>", "", summary)
+        == "変更はありません (データベースの内容はファイルと同じです)。"
+    )
+
+
+def test_rows_edited_on_the_project_page_come_back_from_the_export_unchanged(users, r2):
+    """The middle row of a project removed and a row added as the admin's blank form has it
+    (順序 0) on the project's page, then the year exported and uploaded as it is: every row is
+    found at its place, none removed and made again."""
+    project = Project.objects.get(fiscal_year=r2, number=28)
+    rows = list(project.rows.order_by("order"))
+    data = {
+        "fiscal_year": r2.pk,
+        "measure": project.measure_id,
+        "number": 28,
+        "name": project.name,
+        "order": project.order,
+        "municipalities": list(project.municipalities.values_list("pk", flat=True)),
+        "rows-TOTAL_FORMS": str(len(rows) + 1),
+        "rows-INITIAL_FORMS": str(len(rows)),
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate([*rows, ProjectRow(order=0, summary="若者の交流会")]):
+        data |= {
+            f"rows-{i}-id": row.pk or "",
+            f"rows-{i}-project": project.pk,
+            f"rows-{i}-order": row.order,
+            f"rows-{i}-summary": row.summary,
+        }
+    data["rows-1-DELETE"] = "on"
+    secretariat = client_for(users["jimukyoku"])
+    saved = secretariat.post(f"/admin/projects/project/{project.pk}/change/", data)
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    assert list(project.rows.order_by("order").values_list("order", flat=True)) == [0, 1, 2]
+    exported = secretariat.get(f"/admin/projects/fiscalyear/{r2.pk}/export/")
+    html = preview(secretariat, exported.content)
+    summary = section(html, '<ul class="upload-summary">', "</ul>")
+    assert (
+        re.sub(r"<.*?>", "", summary)
+        == "変更はありません (データベースの内容はファイルと同じです)。"
+    )
