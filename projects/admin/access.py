@@ -14,6 +14,7 @@ from projects.models import ChangeSource, Project, ProjectRow
 from projects.reports.history import history_line
 from projects.services import editing
 from projects.services.changes import ChangeSet
+from projects.services.recorded import heading_follows_title
 
 
 class CellTextFields:
@@ -52,10 +53,16 @@ class SecretariatWrites(CellTextFields):
 
     def save_related(self, request, form, formsets, change):
         def write():
+            heading_follows_title(form.instance)
             form.instance.save()
             super(SecretariatWrites, self).save_related(request, form, formsets, change)
 
         admin_write(request, write)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            heading_follows_title(inline_form.instance)
+        super().save_formset(request, form, formset, change)
 
     def delete_model(self, request, obj):
         admin_write(request, lambda: super(SecretariatWrites, self).delete_model(request, obj))

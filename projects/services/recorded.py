@@ -57,3 +57,16 @@ def link_row_municipalities(row: ProjectRow, project: Project) -> None:
         project.municipalities.set({m for r in rows for m in r.municipalities.all()})
     else:
         project.municipalities.add(*row.municipalities.all())
+
+
+def heading_follows_title(obj) -> None:
+    """A strategy's or measure's heading, as the 資料 writes it (「1 圏域全体の…」「ア …」),
+    follows a title changed in a form where the heading itself was left as it was."""
+    if not obj.pk or not hasattr(obj, "heading") or not hasattr(obj, "title"):
+        return
+    old = type(obj).objects.filter(pk=obj.pk).values_list("title", "heading").first()
+    if old is None:
+        return
+    old_title, old_heading = old
+    if old_title and old_title != obj.title and obj.heading == old_heading:
+        obj.heading = old_heading.replace(old_title, obj.title)

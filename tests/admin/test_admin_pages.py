@@ -6,6 +6,7 @@ import io
 import openpyxl
 import pytest
 from django.contrib import admin
+from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 
 from projects.admin.activities import ActivityAdmin
@@ -507,3 +508,47 @@ def test_activity_export_with_a_filter_it_cannot_apply_goes_back_to_the_list(dem
     assert "絞り込みの条件が正しくありません。一覧から選び直してください。" in (
         response.content.decode()
     )
+
+
+def test_a_strategy_renamed_in_the_admin_keeps_its_new_name_through_export_and_import(
+    users, r2, tmp_path
+):
+    """The heading the 資料 writes (「1 圏域全体の…」) follows a title changed on the page, so
+    the exported workbook, imported again, changes nothing."""
+    strategy = r2.strategies.get(number=1)
+    measures = list(strategy.measures.order_by("order"))
+    new_title = "圏域全体の経済の成長"
+    data = {
+        "fiscal_year": r2.pk,
+        "number": strategy.number,
+        "title": new_title,
+        "title_en": "",
+        "heading": strategy.heading,
+        "band": strategy.band,
+        "measures-TOTAL_FORMS": str(len(measures)),
+        "measures-INITIAL_FORMS": str(len(measures)),
+        "measures-MIN_NUM_FORMS": "0",
+        "measures-MAX_NUM_FORMS": "1000",
+    }
+    for i, m in enumerate(measures):
+        data |= {
+            f"measures-{i}-id": m.pk,
+            f"measures-{i}-strategy": strategy.pk,
+            f"measures-{i}-policy_field": m.policy_field,
+            f"measures-{i}-label": m.label,
+            f"measures-{i}-title": m.title,
+            f"measures-{i}-title_en": "",
+            f"measures-{i}-heading": m.heading,
+            f"measures-{i}-order": m.order,
+        }
+    response = client_for(users["jimukyoku"]).post(
+        f"/admin/projects/strategy/{strategy.pk}/change/", data
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    strategy.refresh_from_db()
+    assert (strategy.title, strategy.heading) == (new_title, f"1 {new_title}")
+    path = tmp_path / "r02.xlsx"
+    call_command("export_overview", "--year", "2020", "-o", str(path), verbosity=0)
+    out = io.StringIO()
+    call_command("import_overview", str(path), "--dry-run", stdout=out)
+    assert "変更はありません" in out.getvalue()
