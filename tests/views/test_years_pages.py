@@ -203,6 +203,10 @@ def test_comparison_shows_published_years_only(client, two_years):
     assert "番号変更" in html and "● 実施済み" in page_text(html)
     assert client.get("/years/compare/").content.decode().count("令和2年度 → 令和3年度") == 1
     assert client.get("/years/compare/?a=1999").status_code == 404
+    english = client.get("/en/years/compare/?a=2020&b=2021").content.decode()
+    assert '<td class="kind">Renumbered</td>' in english
+    assert '<td class="kind">Continued</td>' in english
+    assert '<td class="kind">継続</td>' not in english
 
 
 def test_comparison_csv(client, two_years):
