@@ -132,10 +132,12 @@ def not_found(request, exception=None):
     """The 404 page in the visitor's language, with the read layer's message only (never
     Django's); also the site's ``handler404``. Rendered from its template here, so that the
     request rules import no view."""
+    from projects.models import FiscalYear
     from projects.reports.public import NotFound
 
     message = str(exception) if isinstance(exception, NotFound) else ""
-    return render(request, "404.html", {"message": message}, status=404)
+    published = FiscalYear.objects.published().exists()  # else no list to send anyone to
+    return render(request, "404.html", {"message": message, "published": published}, status=404)
 
 
 class NotFoundMiddleware:

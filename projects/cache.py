@@ -5,8 +5,9 @@ when ``REDIS_URL`` is set, else the database table ``portal_cache``), so a chang
 process invalidates what every other process has cached. Nothing is deleted: each entry carries
 the stamp it was built under, and an entry with an older stamp is rebuilt on its next read.
 
-A stamp that goes missing (evicted, culled, cache flushed) is recreated from the clock, never
-reset to an old value, so a stale entry can never become reachable again.
+A stamp that goes missing (expired after a day like the entries, evicted, culled, cache
+flushed) is recreated from the clock, never reset to an old value, so a stale entry can never
+become reachable again.
 
 Every write of the table goes through the change set (``services.changes``), whose ``commit()``
 bumps the versions of the years it changed once its transaction commits; no model signal does.
@@ -78,7 +79,9 @@ def version(scope=None):
 
 
 def _create_stamp(key: str = VERSION_KEY) -> int:
-    cache.add(key, _fresh_stamp(), timeout=None)
+    # Kept as long as the entries: one that expires is recreated newer, so nothing old comes
+    # back, and the stamps of years asked for in URLs but never published do not pile up.
+    cache.add(key, _fresh_stamp(), timeout=TIMEOUT)
     return cache.get(key)
 
 
@@ -86,7 +89,7 @@ def _incr(key: str) -> None:
     try:
         cache.incr(key)
     except ValueError:  # no stamp yet: any new one is newer than all the keys written before
-        cache.set(key, _fresh_stamp(), timeout=None)
+        cache.set(key, _fresh_stamp(), timeout=TIMEOUT)
 
 
 def bump(years=None) -> None:

@@ -56,6 +56,12 @@ def test_public_parameters(client, r2_published, pattern):
         "/projects/{v}/",
         "/print/{v}/",
         "/opendata/{v}.json",
+        "/calendar/{v}.ics",
+        "/print/{v}.pdf",
+        "/projects/{v}/calendar.ics",
+        "/projects/{v}/status.atom",
+        "/kpi/{v}/1/",
+        "/opendata/kpi-{v}.csv",
         "/staff/activities/{v}/delete/",
         "/admin/projects/activity/{v}/change/",
         "/admin/projects/project/{v}/change/",
@@ -68,6 +74,14 @@ def test_numbers_in_paths(users, r2_published, path):
     for value in ("99999999999999999999999999", "9223372036854775808", "2147483648", "0"):
         response = client.get(path.format(v=value))
         assert response.status_code in ALLOWED, (path, value, response.status_code)
+
+
+def test_the_calendar_of_a_year_not_published_is_not_found(client, r2_published):
+    assert client.get("/calendar/2020.ics").status_code == 200
+    for year in ("1999", "99999999999999999999999999"):
+        response = client.get(f"/calendar/{year}.ics")
+        assert response.status_code == 404, year
+        assert "この年度は公開されていません。" in page_text(response.content.decode())
 
 
 ADMIN = [

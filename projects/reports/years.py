@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils.translation import override, pgettext_lazy
 
 from projects.models import Activity, FiscalYear, Project, Status
 from projects.table.model import project_label
@@ -156,13 +157,14 @@ def continued_activities(project: Project, *, published_only: bool = True) -> li
 
 # ---------------------------------------------------------------------------- comparison
 
+# In the page's language on the page; Japanese in the CSV, as its other headings.
 KIND_LABELS = {
-    "continued": "継続",
-    "renumbered": "番号変更",
-    "renamed": "名称変更",
-    "renumbered_renamed": "番号・名称変更",
-    "added": "新規",
-    "dropped": "終了",
+    "continued": pgettext_lazy("year comparison", "継続"),
+    "renumbered": pgettext_lazy("year comparison", "番号変更"),
+    "renamed": pgettext_lazy("year comparison", "名称変更"),
+    "renumbered_renamed": pgettext_lazy("year comparison", "番号・名称変更"),
+    "added": pgettext_lazy("year comparison", "新規"),
+    "dropped": pgettext_lazy("year comparison", "終了"),
 }
 
 
@@ -263,7 +265,8 @@ def comparison_csv_rows(comparison: Comparison):
         header += [f"{label} {s}" for s in statuses]
     yield header
     for row in comparison.rows:
-        line = [row.kind_label]
+        with override("ja"):
+            line = [str(row.kind_label)]
         for side in (row.a, row.b):
             if side is None:
                 line += [""] * (3 + len(STATUS_ORDER))

@@ -145,6 +145,8 @@ def calendar_ics(request, slug=None, pk=None, year=None):
                 raise data.NotFound(_("この事業は公開されていません。"))
             name = _("%(project)sの日程") % {"project": project}
         elif year:
+            if not FiscalYear.objects.published().filter(year=year).exists():
+                raise data.NotFound(_("この年度は公開されていません。"))
             name += f" ({fiscal_year_label(year)})"
         else:
             years = window(today)

@@ -95,6 +95,7 @@ def home(request):
 
 
 KANJI = re.compile(r"[\u4e00-\u9fff]")
+JAPANESE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 
 
 def search_example(measures, municipalities) -> str:
@@ -185,7 +186,11 @@ def count_words(filters, count: int) -> str:
             "「%(q)s」に一致する事業は %(n)d 件です。",
             count,
         )
-        query = format_html('<span lang="ja">{}</span>', filters.q)  # escaped
+        # the resident's words: Japanese unless typed without Japanese script on the English site
+        if get_language() == "en" and not JAPANESE_SCRIPT.search(filters.q):
+            query = format_html("{}", filters.q)  # escaped
+        else:
+            query = format_html('<span lang="ja">{}</span>', filters.q)  # escaped
         return mark_safe(sentence % {"q": query, "n": count})  # noqa: S308 - a translation
     if filters.active:
         return ngettext(

@@ -81,21 +81,21 @@ def test_history_include_links_the_other_years(r3):
     young = p(2021, 22)
     html = render_to_string("projects/years/_project_years.html", {"project": young})
     assert "年度ごとの状況" in html
-    assert f'<a href="/projects/{p(2020, 22).pk}/">令和2年度</a>' in html
-    assert '<strong aria-current="page">令和3年度</strong>' in html
+    assert f'<a href="/projects/{p(2020, 22).pk}/"><span lang="ja">令和2年度</span></a>' in html
+    assert '<strong aria-current="page"><span lang="ja">令和3年度</span></strong>' in html
     assert "△ 実施予定" in page_text(html) and "● 実施済み" in page_text(html)
     assert (
-        '<a href="/years/compare/?a=2020&amp;b=2021">令和2年度と令和3年度の全事業を比べる</a>'
-        in html
-    )
+        '<a href="/years/compare/?a=2020&amp;b=2021"><span lang="ja">令和2年度</span>と'
+        '<span lang="ja">令和3年度</span>の全事業を比べる</a>'
+    ) in html
     assert "「" not in html  # same number and name in both years
     moved = render_to_string("projects/years/_project_years.html", {"project": p(2021, 8)})
-    assert '<span class="former">「5 企業連携・企業誘致等の推進」</span>' in moved
+    assert '<span class="former" lang="ja">「5 企業連携・企業誘致等の推進」</span>' in moved
     assert moved.count('class="former"') == 1
     first = render_to_string("projects/years/_project_years.html", {"project": p(2021, 1)})
     assert "実績項目の前年度からの状況 (3 件)" in first
     assert (
-        "△ 実施予定 (令和2年度) → ● 実施済み 山口県中央連携都市圏域ビジョン懇談会の開催(6/10)"
+        "△ 実施予定 ( 令和2年度 ) → ● 実施済み 山口県中央連携都市圏域ビジョン懇談会の開催(6/10)"
     ) in page_text(first)
     assert first.count('<span class="status status-') == 2 + 2 * 3  # the years and the items
     alone = render_to_string("projects/years/_project_years.html", {"project": p(2021, 31)})

@@ -99,6 +99,19 @@ def test_english_names_in_the_open_data_and_the_feeds(client, site):
 
 
 @pytest.mark.django_db
+def test_the_charts_mark_names_written_in_japanese_only(client, site):
+    home = page(client, "/en/")
+    assert (
+        'lang="ja">1 圏域全体の経済成長のけん引</a> '
+        '<span class="ja-only" lang="en">(Japanese only)</span> <span class="muted">'
+    ) in home
+    assert (
+        '<a href="/en/municipalities/hagi/?year=2020" lang="en">Hagi</a> <span class="muted">'
+    ) in home  # written in English: no mark
+    assert "(Japanese only)" not in page(client, "/").split("<main")[1]
+
+
+@pytest.mark.django_db
 def test_the_workbooks_english_column_is_read_when_present(r2, tmp_path):
     book = openpyxl.load_workbook("fixtures/r02_renkei_jigyo_gaiyo.xlsx")
     sheet = book.worksheets[0]

@@ -95,3 +95,38 @@ def test_without_a_stamp_nothing_is_promised(site, settings):
     response = Client().get("/")
     assert not response.has_header("ETag")
     assert public_cache.version() is None
+
+
+def seconds_left(key: str) -> float:
+    """How long the shared cache keeps ``key`` (inf: for ever)."""
+    import datetime
+
+    from django.core.cache import caches
+    from django.db import connection
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    cache = caches["default"]
+    if "DatabaseCache" not in type(cache).__name__:
+        ttl = cache._cache.get_client(key).ttl(cache.make_key(key))
+        return float("inf") if ttl < 0 else ttl
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(cache._table)
+        cursor.execute(f"SELECT expires FROM {table} WHERE cache_key = %s", [cache.make_key(key)])  # noqa: S608 - the cache's own table
+        (expires,) = cursor.fetchone()
+    if isinstance(expires, str):
+        expires = parse_datetime(expires)
+    if timezone.is_naive(expires):
+        expires = expires.replace(tzinfo=datetime.UTC)
+    return (expires - timezone.now()).total_seconds()
+
+
+@pytest.mark.django_db
+def test_years_asked_for_in_urls_but_not_published_leave_no_lasting_stamp(site):
+    client = Client()
+    for year in (1999, 3000):
+        response = client.get(f"/opendata/{year}.json")
+        assert response.status_code == 404
+        assert 0 < seconds_left(public_cache.scope_key(year)) <= public_cache.TIMEOUT
+    assert client.get("/opendata/2020.json").status_code == 200
+    assert seconds_left(public_cache.scope_key(2020)) <= public_cache.TIMEOUT

@@ -53,6 +53,19 @@ def test_unpublished_year_is_not_found_anywhere(client, r2):
     assert "この年度は公開されていません。" in client.get("/?year=2020").content.decode()
     assert "このポータルは公開の準備中です。" in client.get("/").content.decode()  # 200
     assert f"/projects/{pk}/" not in client.get("/sitemap.xml").content.decode()
+    # nothing published: the 404 page sends no one to the project list (itself a 404)
+    main = client.get("/projects/").content.decode().split("<main")[1]
+    assert "公開中の年度はまだありません。" in main
+    assert 'href="/projects/"' not in main
+    assert "URL が変わった可能性があります。次のページをご覧ください。" in main
+
+
+@pytest.mark.django_db
+def test_the_404_page_of_a_published_site_offers_the_project_list(client, site):
+    main = client.get("/nosuch/").content.decode().split("<main")[1]
+    assert '<li><a href="/projects/">事業一覧</a></li>' in main
+    english = client.get("/en/projects/99999/").content.decode().split("<main")[1]
+    assert '<li><a href="/en/projects/">Projects</a></li>' in english
 
 
 @pytest.mark.django_db

@@ -45,7 +45,7 @@ PAGES = [
     ("/calendar/?month=2020-11", 8),
     ("/calendar.ics", 2),  # the current year (for its window), the events
     ("/calendar/ube.ics", 3),
-    ("/calendar/2020.ics", 1),  # one year's events
+    ("/calendar/2020.ics", 2),  # the year (published?), its events
     ("/feeds/status.atom", 2),
     ("/opendata/", 2),
     ("/opendata/2020.json", 9),

@@ -51,6 +51,14 @@ def test_search_finds_what_a_citizen_types(client, site, query, expected):
 
 
 @pytest.mark.django_db
+def test_the_english_site_marks_only_japanese_words_as_japanese(client, site):
+    english = client.get("/en/projects/", {"q": "ube"}).content.decode()
+    assert "projects match “ube”.</p>" in english  # read in the page's language, English
+    japanese = client.get("/en/projects/", {"q": "いじゅう"}).content.decode()
+    assert '1 project matches “<span lang="ja">いじゅう</span>”.</p>' in japanese
+
+
+@pytest.mark.django_db
 def test_a_town_finds_every_project_it_takes_part_in(client, site):
     hagi = Municipality.objects.get(slug="hagi")
     concerning = {

@@ -294,6 +294,13 @@ def test_contact_accessibility_and_privacy_pages(client, site):
     assert "JIS X 8341-3" in page(client, "/about/accessibility/")
     assert "Cookie" in page(client, "/about/privacy/")
     page(client, "/about/other/", 404)
+    # the secretariat writes these pages in Japanese only: marked so on the English site
+    english = page(client, "/en/about/contact/")
+    assert (
+        '<h1 lang="ja">お問い合わせ <span class="ja-only" lang="en">(Japanese only)</span></h1>'
+        in english
+    )
+    assert '<h2 id="secretariat-heading">Secretariat</h2>' in english
     for kind in ("contact", "accessibility", "privacy"):
         assert f'href="/about/{kind}/"' in page(client, "/")
 

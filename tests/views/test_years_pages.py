@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.contrib.messages import get_messages
 
-from projects.models import Activity, Change, FiscalYear
+from projects.models import Activity, Change, FiscalYear, Project
 from projects.services.imports import import_overview, read_workbook
 from projects.services.years import publish
 from tests.support.html import page_text
@@ -203,6 +203,10 @@ def test_comparison_shows_published_years_only(client, two_years):
     assert "番号変更" in html and "● 実施済み" in page_text(html)
     assert client.get("/years/compare/").content.decode().count("令和2年度 → 令和3年度") == 1
     assert client.get("/years/compare/?a=1999").status_code == 404
+    english = client.get("/en/years/compare/?a=2020&b=2021").content.decode()
+    assert '<td class="kind">Renumbered</td>' in english
+    assert '<td class="kind">Continued</td>' in english
+    assert '<td class="kind">継続</td>' not in english
 
 
 def test_comparison_csv(client, two_years):
@@ -226,3 +230,16 @@ def test_export_as_of_the_last_date_there_is_refused_with_a_message(demo_users, 
     response = client.get(f"/years/{r2.year}/export/", {"as_of": "9999-12-31"}, follow=True)
     assert response.redirect_chain == [("/years/", 302)]
     assert "出力する時点: 日付が正しくありません。" in response.content.decode()
+
+
+def test_the_years_of_a_project_stay_marked_japanese_on_the_english_site(client, two_years):
+    publish(fiscal_year=two_years[1])
+    project = Project.objects.get(fiscal_year__year=2021, number=22)
+    before = Project.objects.get(fiscal_year__year=2020, number=22)
+    html = client.get(f"/en/projects/{project.pk}/").content.decode()
+    assert f'<a href="/en/projects/{before.pk}/"><span lang="ja">令和2年度</span></a>' in html
+    assert '<strong aria-current="page"><span lang="ja">令和3年度</span></strong>' in html
+    assert (
+        'Compare all projects of <span lang="ja">令和2年度</span> and '
+        '<span lang="ja">令和3年度</span></a>'
+    ) in html
