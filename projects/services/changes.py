@@ -162,15 +162,18 @@ class ChangeSet(Removals):
             raise EditConflict(deleted=True)
         return current
 
+    def _row_refusals(self, row) -> list[Refusal]:
+        refusal = permissions.row_refusal(self.user, row)
+        return [Refusal(refusal, "row")] if refusal else []
+
     def update_activity(self, activity, *, status, text, details, expected_version: int):
         values = {"status": status or None, "text": text, "details": list(details)}
         state = {}
 
         def check():
             current = state["current"] = self._locked(activity)
-            refusal = permissions.row_refusal(self.user, current.row)
-            if refusal:
-                return [Refusal(refusal, "row")]
+            if refused := self._row_refusals(current.row):
+                return refused
             state["diffs"] = [
                 (k, getattr(current, k), v) for k, v in values.items() if getattr(current, k) != v
             ]
@@ -233,8 +236,7 @@ class ChangeSet(Removals):
             if locked is None:
                 raise EditConflict(row_removed=True)
             state["row"] = locked
-            refusal = permissions.row_refusal(self.user, locked)
-            return [Refusal(refusal, "row")] if refusal else []
+            return self._row_refusals(locked)
 
         def write():
             locked = state["row"]
@@ -259,9 +261,8 @@ class ChangeSet(Removals):
 
         def check():
             current = state["current"] = self._locked(activity)
-            refusal = permissions.row_refusal(self.user, current.row)
-            if refusal:
-                return [Refusal(refusal, "row")]
+            if refused := self._row_refusals(current.row):
+                return refused
             if expected_version is not None and current.version != expected_version:
                 raise EditConflict(changes_since(current, expected_version))
             return []

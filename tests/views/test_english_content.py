@@ -111,8 +111,9 @@ def test_the_charts_mark_names_written_in_japanese_only(client, site):
     assert "(Japanese only)" not in page(client, "/").split("<main")[1]
 
 
-@pytest.mark.django_db
-def test_the_workbooks_english_column_is_read_when_present(r2, tmp_path):
+def english_workbook(folder):
+    """R2 with 事業名 (英語) and 概要 (英語) columns after the table, written for project 7's
+    first row: (its path, the English name's column)."""
     book = openpyxl.load_workbook("fixtures/r02_renkei_jigyo_gaiyo.xlsx")
     sheet = book.worksheets[0]
     header = next(
@@ -125,8 +126,15 @@ def test_the_workbooks_english_column_is_read_when_present(r2, tmp_path):
         if any(c.value == "広域観光連携" for c in sheet[r]):
             sheet.cell(r, english_col, TOURISM)
             sheet.cell(r, english_col + 1, SUMMARY)
-    with_english = tmp_path / "r02_english.xlsx"
-    book.save(with_english)
+            break
+    path = folder / "r02_english.xlsx"
+    book.save(path)
+    return path, english_col
+
+
+@pytest.mark.django_db
+def test_the_workbooks_english_column_is_read_when_present(r2, tmp_path):
+    with_english, _ = english_workbook(tmp_path)
     call_command("import_overview", str(with_english), verbosity=0)
     project = Project.objects.get(fiscal_year=r2, number=7)
     assert project.name_en == TOURISM
@@ -141,21 +149,7 @@ def test_the_workbooks_english_column_is_read_when_present(r2, tmp_path):
 def test_the_workbooks_english_columns_come_back_in_the_export(r2, tmp_path):
     """A workbook with 事業名 (英語) and 概要 (英語) columns, imported and exported by the
     command, gives back the same cells, the English columns included."""
-    book = openpyxl.load_workbook("fixtures/r02_renkei_jigyo_gaiyo.xlsx")
-    sheet = book.worksheets[0]
-    header = next(
-        r for r in sheet.iter_rows() if any(str(c.value or "").startswith("事業名") for c in r)
-    )
-    english_col = sheet.max_column + 1
-    sheet.cell(header[0].row, english_col, "事業名 (英語)")
-    sheet.cell(header[0].row, english_col + 1, "概要 (英語)")
-    for r in range(header[0].row + 1, sheet.max_row + 1):
-        if any(c.value == "広域観光連携" for c in sheet[r]):
-            sheet.cell(r, english_col, TOURISM)
-            sheet.cell(r, english_col + 1, SUMMARY)
-            break
-    source = tmp_path / "r02_english.xlsx"
-    book.save(source)
+    source, english_col = english_workbook(tmp_path)
     call_command("import_overview", str(source), verbosity=0)
     written = tmp_path / "exported.xlsx"
     call_command("export_overview", "--year", "2020", "-o", str(written), verbosity=0)
