@@ -23,6 +23,7 @@ is current, and of every year, and leaves the other years' pages as they are;
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 import time
@@ -147,10 +148,26 @@ def project_scope(pk: int):
     return year
 
 
+@functools.cache
+def release() -> str:
+    """What this deployment renders with: a digest of the code, templates, translations and
+    static files, read once per process. It is part of every page's key and ETag, so pages a
+    previous release cached are never served after a deploy (the data stamps do not change)."""
+    from django.conf import settings
+
+    digest = hashlib.sha256()
+    for folder in ("projects", "portal", "templates", "locale", "static"):
+        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".html", ".txt", ".mo", ".css", ".js"}:
+                digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def key(*parts) -> str:
-    """The cache key of ``parts`` (hashed: keys have length limits)."""
-    digest = hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:32]
-    return f"public:{digest}"
+    """The cache key of ``parts`` in this release (hashed: keys have length limits)."""
+    text = "\x1f".join(str(p) for p in (release(), *parts))
+    return f"public:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
 
 
 def get_or_build(parts, build, *, scope=None):

@@ -67,7 +67,7 @@ def etag_for(stamp, parts) -> str | None:
     """None when the cache keeps nothing (DummyCache): no version, so no promise."""
     if stamp is None:
         return None
-    digest = hashlib.sha256(repr((stamp, *parts)).encode()).hexdigest()[:24]
+    digest = hashlib.sha256(repr((public_cache.release(), stamp, *parts)).encode()).hexdigest()[:24]
     return f'W/"{digest}"'
 
 

@@ -211,3 +211,16 @@ def test_a_years_bump_renews_only_that_years_pages(
     with django_capture_on_commit_callbacks(execute=True):
         public_cache.bump_on_commit()  # every page
     assert reads(client, "/projects/?year=2021") > kept
+
+
+@pytest.mark.django_db
+def test_a_new_release_renders_its_pages_again(client, site, monkeypatch):
+    """After a deploy (other code, templates or translations) the pages the previous release
+    cached are not served, and browsers' ETags no longer match; the data stamps are unchanged."""
+    reads(client, "/projects/")  # cached now
+    kept = reads(client, "/projects/")
+    etag = client.get("/projects/")["ETag"]
+    monkeypatch.setattr(public_cache, "release", lambda: "the-next-release")
+    assert reads(client, "/projects/") > kept  # rendered again
+    response = client.get("/projects/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and response["ETag"] != etag
