@@ -20,7 +20,7 @@ from django.utils.text import slugify
 from projects.models import Area, ChangeSource, Municipality, Synonym
 from projects.models.area import validate_cell_word, validate_lg_code
 
-from .changes import ChangeSet
+from .changes import commit_one
 
 SECTIONS = {
     "area": {"name", "short_name", "council", "all_words"},
@@ -284,12 +284,12 @@ def setup_area(*, path: str | Path) -> AreaResult:
     fields, members = read_area_file(path)
     synonyms = fields.pop("synonyms")
     result = AreaResult()
-    changes = ChangeSet(source=ChangeSource.ADMIN)
-    changes.add(
-        lambda: [],
-        lambda: (_apply_area(fields, members, synonyms, result), changes.whole_table()),
-    )
-    changes.commit()
+
+    def write(changes):
+        _apply_area(fields, members, synonyms, result)
+        changes.whole_table()
+
+    commit_one(user=None, source=ChangeSource.ADMIN, write=write)
     return result
 
 

@@ -85,13 +85,20 @@ class Committed:
     links: dict = field(default_factory=dict)  # year → its LinkReport against the year before
 
 
-def commit_one(*, user, source: str, write: Callable[[ChangeSet], object]):
-    """A write of its own kind (the KPI sheet, a value a town reports) as a change set of one:
-    ``write(changes)`` checks, writes, records and reports the years it changed
-    (``changes.year_changed``); returns what ``write`` returned."""
+def commit_one(
+    *,
+    user,
+    source: str,
+    write: Callable[[ChangeSet], object],
+    check: Callable[[ChangeSet], list[Refusal]] | None = None,
+):
+    """A write of its own kind (the KPI sheet, a roll-over, a year switch, the area) as a
+    change set of one: ``check(changes)`` returns its refusals, ``write(changes)`` writes,
+    records and reports what it changed (``year_changed``, ``whole_table``); returns what
+    ``write`` returned."""
     changes = ChangeSet(user=user, source=source)
     done = []
-    changes.add(lambda: [], lambda: done.append(write(changes)))
+    changes.add(lambda: check(changes) if check else [], lambda: done.append(write(changes)))
     changes.commit()
     return done[0]
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from projects.models import ChangeSource, FiscalYear, Municipality, Project, StaffProfile
 
 from . import years
-from .changes import ChangeSet
+from .changes import commit_one
 
 SECRETARIAT_ACCOUNT = ("jimukyoku", "事務局")
 
@@ -48,11 +48,9 @@ def create_demo_accounts(*, password: str) -> list[str]:
 def assign_municipalities_from_text(*, fiscal_year: FiscalYear | None = None) -> int:
     """Give projects without municipalities the active members their text names, or every
     active member if it names none (one change set)."""
-    changes = ChangeSet(source=ChangeSource.ADMIN)
-    done = {}
-    changes.add(lambda: [], lambda: done.setdefault("n", _assign(changes, fiscal_year)))
-    changes.commit()
-    return done["n"]
+    return commit_one(
+        user=None, source=ChangeSource.ADMIN, write=lambda changes: _assign(changes, fiscal_year)
+    )
 
 
 def _assign(changes, fiscal_year) -> int:

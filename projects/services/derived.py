@@ -163,16 +163,18 @@ def refresh_activity_search(*, fiscal_year, models=None) -> int:
     return len(stale)
 
 
-def refresh_year(*, fiscal_year, models=None) -> None:
-    """Every derived search value and 再掲 link of a year (for migrations)."""
-    refresh_activity_search(fiscal_year=fiscal_year, models=models)
+def refresh_year(*, fiscal_year, models=None) -> int:
+    """Every derived search value and 再掲 link of a year again (migrations, ``rebuild_search``);
+    the number of activities and projects whose tags or search text were written."""
+    written = refresh_activity_search(fiscal_year=fiscal_year, models=models)
     project_ids = list(
         _model(models, "Project")
         .objects.filter(fiscal_year_id=getattr(fiscal_year, "pk", fiscal_year))
         .values_list("pk", flat=True)
     )
-    refresh_search(project_ids=project_ids, models=models)
+    written += refresh_search(project_ids=project_ids, models=models)
     refresh_originals(fiscal_year=fiscal_year, models=models)
+    return written
 
 
 # ---------------------------------------------------------------------------- 【再掲】

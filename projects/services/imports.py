@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 
 from django.conf import settings
 from django.db import transaction
 
 from projects import permissions
 from projects.models import Area, ChangeSource, FiscalYear
-from projects.table.files import WorkbookError, check_file, unreadable
+from projects.table.files import WorkbookError, check_file, file_size, unreadable
 from projects.table.model import Overview, Problem
 from projects.table.reader import read_overview
 
@@ -81,7 +80,7 @@ def read_workbook(source, *, year: int | None = None, progress=None) -> Overview
         "max_uncompressed": settings.OVERVIEW_MAX_UNCOMPRESSED_BYTES,
     }
     name = str(getattr(source, "name", source))
-    if _size(source) > limits["max_bytes"]:
+    if file_size(source) > limits["max_bytes"]:
         check_file(source, **limits)  # says how large it is, reading nothing more
     data = versions.file_bytes(source)
     buffer = io.BytesIO(data)
@@ -106,17 +105,6 @@ def read_workbook(source, *, year: int | None = None, progress=None) -> Overview
     except Exception as exc:  # a hostile or damaged file can fail deep inside the XML reader
         logger.info("unreadable workbook: %r", exc)
         raise unreadable(exc, name) from exc
-
-
-def _size(source) -> int:
-    try:
-        if hasattr(source, "seek"):
-            size = source.seek(0, 2)
-            source.seek(0)
-            return size
-        return os.path.getsize(source)
-    except OSError:
-        return 0  # check_file says why it cannot be opened
 
 
 def import_overview(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from projects.models import ChangeSource, FiscalYear, Project
+from projects.models import ChangeSource, FiscalYear
 
 from . import derived
 from .changes import commit_one
@@ -14,12 +14,10 @@ def rebuild_search() -> dict[int, int]:
     public pages of every year are renewed once it commits)."""
 
     def write(changes) -> dict[int, int]:
-        written = {}
-        for pk, year in FiscalYear.objects.order_by("year").values_list("pk", "year"):
-            ids = list(Project.objects.filter(fiscal_year_id=pk).values_list("pk", flat=True))
-            written[year] = derived.refresh_activity_search(fiscal_year=pk)
-            written[year] += derived.refresh_search(project_ids=ids)
-            derived.refresh_originals(fiscal_year=pk)
+        written = {
+            year: derived.refresh_year(fiscal_year=pk)
+            for pk, year in FiscalYear.objects.order_by("year").values_list("pk", "year")
+        }
         changes.whole_table()
         return written
 

@@ -27,7 +27,7 @@ from projects.table.eras import fiscal_year_label, next_title
 from projects.table.members import without_names
 
 from . import derived
-from .changes import ChangeSet, Refusal
+from .changes import ChangeSet, Refusal, commit_one
 
 # ---------------------------------------------------------------------------- roll-over
 
@@ -74,17 +74,14 @@ def roll_over(
     schedule shows up as an event of year N+1. Projects and rows keep their 関係市町 except the
     retired municipalities, which take part in no new year (``_copy_rows``).
     """
-    changes = ChangeSet(user=user, source=ChangeSource.ROLLOVER)
-    done = {}
-    changes.add(
-        lambda: _secretariat(changes),
-        lambda: done.setdefault(
-            "result",
-            _roll_over(changes, source, set(keep_activity_ids), reset_kept_status),
+    return commit_one(
+        user=user,
+        source=ChangeSource.ROLLOVER,
+        check=_secretariat,
+        write=lambda changes: _roll_over(
+            changes, source, set(keep_activity_ids), reset_kept_status
         ),
     )
-    changes.commit()
-    return done["result"]
 
 
 def _roll_over(changes, source, keep: set[int], reset_kept_status: bool) -> RolloverResult:
@@ -262,17 +259,15 @@ class YearSwitch:
 
 def _switch(fiscal_year, user, action: str, write) -> YearSwitch:
     """Run ``write(changes, outcome)`` as a change set of the secretariat's."""
-    changes = ChangeSet(user=user, source=ChangeSource.PORTAL)
     outcome = YearSwitch(fiscal_year, action)
 
-    def run():
+    def run(changes):
         write(changes, outcome)
         if outcome.done or outcome.current is not None:
             changes.whole_table()  # the public pages list the years
+        return outcome
 
-    changes.add(lambda: _secretariat(changes), run)
-    changes.commit()
-    return outcome
+    return commit_one(user=user, source=ChangeSource.PORTAL, check=_secretariat, write=run)
 
 
 def _record(changes, fiscal_year, field_name: str, old: bool, new: bool) -> None:

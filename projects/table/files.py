@@ -145,22 +145,28 @@ def first_bytes(path_or_file, n: int = 8) -> bytes:
         return handle.read(n)
 
 
-def check_file(
-    path_or_file, *, max_bytes=DEFAULT_MAX_BYTES, max_uncompressed=DEFAULT_MAX_UNCOMPRESSED
-):
-    """Refuse what is not a reasonably sized xlsx before openpyxl inflates it."""
-    name = os.path.basename(str(getattr(path_or_file, "name", path_or_file)))
+def file_size(path_or_file) -> int:
+    """The size in bytes of a path or a file object (left at its start); a WorkbookError when
+    it cannot be opened."""
     try:
         if hasattr(path_or_file, "seek"):
             path_or_file.seek(0, 2)
             size = path_or_file.tell()
             path_or_file.seek(0)
-        else:
-            size = os.path.getsize(path_or_file)
+            return size
+        return os.path.getsize(path_or_file)
     except OSError as exc:
         raise WorkbookError(
             [Problem(f"ファイルを開けません ({exc.strerror or exc})。", code="unreadable")]
         ) from exc
+
+
+def check_file(
+    path_or_file, *, max_bytes=DEFAULT_MAX_BYTES, max_uncompressed=DEFAULT_MAX_UNCOMPRESSED
+):
+    """Refuse what is not a reasonably sized xlsx before openpyxl inflates it."""
+    name = os.path.basename(str(getattr(path_or_file, "name", path_or_file)))
+    size = file_size(path_or_file)
     if size == 0:
         raise refuse(empty_file(name), "empty")
     if size > max_bytes:
