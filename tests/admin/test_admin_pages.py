@@ -15,7 +15,7 @@ from projects.permissions import activities_editable_by
 from projects.resources import ActivityResource
 from projects.services import editing
 from projects.services.imports import read_workbook
-from tests.support.staff import activity_of, add_users, client_for
+from tests.support.staff import activity_of, add_users, client_for, project_form
 
 ACTIVITIES = "/admin/projects/activity/"
 EXPORT_FIELDS = [
@@ -266,26 +266,7 @@ def test_a_row_removed_on_the_project_page_is_recorded(
     lines = ["\n".join([a.line(), *a.details]) for a in removed.activities.order_by("order")]
     public = client_for(None)
     assert removed.summary in public.get(f"/projects/{project.pk}/").content.decode()
-    data = {
-        "fiscal_year": r2_published.pk,
-        "measure": project.measure_id,
-        "number": 28,
-        "name": project.name,
-        "order": project.order,
-        "municipalities": [m.pk for m in project.municipalities.all()],
-        "rows-TOTAL_FORMS": str(len(rows)),
-        "rows-INITIAL_FORMS": str(len(rows)),
-        "rows-MIN_NUM_FORMS": "0",
-        "rows-MAX_NUM_FORMS": "1000",
-    }
-    for i, row in enumerate(rows):
-        data |= {
-            f"rows-{i}-id": row.pk,
-            f"rows-{i}-project": project.pk,
-            f"rows-{i}-order": row.order,
-            f"rows-{i}-summary": row.summary,
-        }
-    data[f"rows-{len(rows) - 1}-DELETE"] = "on"
+    data = project_form(project, rows, delete=[len(rows) - 1])
     with django_capture_on_commit_callbacks(execute=True):  # as the commit of the request
         response = client_for(users["jimukyoku"]).post(
             f"/admin/projects/project/{project.pk}/change/", data
@@ -310,28 +291,12 @@ def test_the_towns_of_a_removed_row_leave_the_project(users, r2):
     client = client_for(users["jimukyoku"])
 
     def post(texts, delete=None):
-        data = {
-            "fiscal_year": r2.pk,
-            "measure": project.measure_id,
-            "number": 28,
-            "name": project.name,
-            "order": project.order,
-            "municipalities": list(project.municipalities.values_list("pk", flat=True)),
-            "rows-TOTAL_FORMS": str(len(rows)),
-            "rows-INITIAL_FORMS": str(len(rows)),
-            "rows-MIN_NUM_FORMS": "0",
-            "rows-MAX_NUM_FORMS": "1000",
-        }
-        for i, (row, text) in enumerate(zip(rows, texts, strict=True)):
-            data |= {
-                f"rows-{i}-id": row.pk,
-                f"rows-{i}-project": project.pk,
-                f"rows-{i}-order": row.order,
-                f"rows-{i}-summary": row.summary,
-                f"rows-{i}-municipalities_text": text,
-            }
-        if delete is not None:
-            data[f"rows-{delete}-DELETE"] = "on"
+        data = project_form(
+            project,
+            rows,
+            delete=[] if delete is None else [delete],
+            municipalities_text=texts,
+        )
         response = client.post(f"/admin/projects/project/{project.pk}/change/", data)
         assert response.status_code == 302, response.content.decode()[:2000]
         return sorted(project.municipalities.values_list("name", flat=True))

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from projects.models import Project, ProjectRow
-from tests.support.staff import activity_of, add_users, client_for
+from tests.support.staff import activity_of, add_users, client_for, project_form
 
 UPLOAD = "/admin/projects/fiscalyear/upload/"
 SWAPPED_CELL = "F4"  # project 1: four lines, the first two swapped in the file
@@ -144,26 +144,7 @@ def test_rows_edited_on_the_project_page_come_back_from_the_export_unchanged(use
     found at its place, none removed and made again."""
     project = Project.objects.get(fiscal_year=r2, number=28)
     rows = list(project.rows.order_by("order"))
-    data = {
-        "fiscal_year": r2.pk,
-        "measure": project.measure_id,
-        "number": 28,
-        "name": project.name,
-        "order": project.order,
-        "municipalities": list(project.municipalities.values_list("pk", flat=True)),
-        "rows-TOTAL_FORMS": str(len(rows) + 1),
-        "rows-INITIAL_FORMS": str(len(rows)),
-        "rows-MIN_NUM_FORMS": "0",
-        "rows-MAX_NUM_FORMS": "1000",
-    }
-    for i, row in enumerate([*rows, ProjectRow(order=0, summary="若者の交流会")]):
-        data |= {
-            f"rows-{i}-id": row.pk or "",
-            f"rows-{i}-project": project.pk,
-            f"rows-{i}-order": row.order,
-            f"rows-{i}-summary": row.summary,
-        }
-    data["rows-1-DELETE"] = "on"
+    data = project_form(project, [*rows, ProjectRow(order=0, summary="若者の交流会")], delete=[1])
     secretariat = client_for(users["jimukyoku"])
     saved = secretariat.post(f"/admin/projects/project/{project.pk}/change/", data)
     assert saved.status_code == 302, saved.content.decode()[:2000]

@@ -92,3 +92,32 @@ def save_on_staff_page(activity, **values):
     )
     assert response.status_code == 302, response.content.decode()[:300]
     return Activity.objects.get(pk=activity.pk)
+
+
+def project_form(project, rows, *, delete=(), **row_fields) -> dict:
+    """The admin's project page as posted: the project's own fields as they are, and ``rows``
+    (saved or new ``ProjectRow``) as its inline forms; ``delete``: indexes of rows to delete;
+    ``row_fields``: a field's values row by row (``municipalities_text=[…]``)."""
+    initial = sum(1 for row in rows if row.pk)
+    data = {
+        "fiscal_year": project.fiscal_year_id,
+        "measure": project.measure_id,
+        "number": project.number,
+        "name": project.name,
+        "order": project.order,
+        "municipalities": list(project.municipalities.values_list("pk", flat=True)),
+        "rows-TOTAL_FORMS": str(len(rows)),
+        "rows-INITIAL_FORMS": str(initial),
+        "rows-MIN_NUM_FORMS": "0",
+        "rows-MAX_NUM_FORMS": "1000",
+    }
+    for i, row in enumerate(rows):
+        data |= {
+            f"rows-{i}-id": row.pk or "",
+            f"rows-{i}-project": project.pk,
+            f"rows-{i}-order": row.order,
+            f"rows-{i}-summary": row.summary,
+        }
+        data |= {f"rows-{i}-{name}": values[i] for name, values in row_fields.items()}
+    data |= {f"rows-{i}-DELETE": "on" for i in delete}
+    return data
