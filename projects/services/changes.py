@@ -92,10 +92,8 @@ def commit_one(
     write: Callable[[ChangeSet], object],
     check: Callable[[ChangeSet], list[Refusal]] | None = None,
 ):
-    """A write of its own kind (the KPI sheet, a roll-over, a year switch, the area) as a
-    change set of one: ``check(changes)`` returns its refusals, ``write(changes)`` writes,
-    records and reports what it changed (``year_changed``, ``whole_table``); returns what
-    ``write`` returned."""
+    """A write of its own kind (a KPI sheet, a roll-over, a year switch) as a change set of one:
+    ``check(changes)`` refuses, ``write(changes)`` writes and reports; returns its result."""
     changes = ChangeSet(user=user, source=source)
     done = []
     changes.add(lambda: check(changes) if check else [], lambda: done.append(write(changes)))
