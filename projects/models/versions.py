@@ -12,7 +12,8 @@ class ImportVersion(models.Model):
     and right after it (with the ids of every level, so that an undo can tell the import's
     changes from the edits made since).
 
-    ``before`` is NULL when the import created the year. ``undoes`` is set on the version an
+    ``before`` and ``after`` are NULL when the import created the year: such a version is
+    not undone, so nothing is compared with the table it left. ``undoes`` is set on the version an
     undo wrote (an undo is an import of the earlier state, through the same service)."""
 
     fiscal_year = models.ForeignKey(
@@ -31,7 +32,7 @@ class ImportVersion(models.Model):
     content = models.BinaryField(_("ファイル"), blank=True, default=b"")
     summary = models.TextField(_("結果"), blank=True)
     before = models.JSONField(_("取込前の表"), null=True, blank=True)
-    after = models.JSONField(_("取込後の表"))
+    after = models.JSONField(_("取込後の表"), null=True, blank=True)
     undoes = models.OneToOneField(
         "self",
         models.SET_NULL,

@@ -21,13 +21,13 @@ from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import translation
 
 from projects.models import Activity, Municipality, Project, ProjectRow, Status, Synonym
+from projects.table.marks import marks
 from projects.table.search import (
     TITLE_END,
     Chunk,
     chunk_found_in,
     fold,
     index_text,
-    marks,
     parse_query,
 )
 

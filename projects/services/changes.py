@@ -5,10 +5,9 @@ Callers (the staff page, the admin, the workbook upload and command, undo, roll-
 switches, the area, the demo accounts) describe what they want changed; nothing writes around
 the change set. ``check()`` returns every refusal (permission on the row, a closed round or a
 locked year, a stale form) with the field it concerns; ``commit()`` runs it again under lock,
-writes the rows, the history (``Change``), the derived values (``services.derived``: tags,
-dated events, search readings, 【再掲】 links; ``services.linking``: links to the year before
-and after), the import version, and renews the data version that the page caches read
-(``projects.cache``). It returns what it did as data (``Committed``); the views say it in words.
+writes the rows, the history (``Change``), the derived values (tags, events, search readings,
+【再掲】 and year links: ``services.derived``, ``linking``), the import version, and the pages'
+data version (``projects.cache``). It returns what it did as data; the views say it in words.
 """
 
 from __future__ import annotations
@@ -37,6 +36,7 @@ from projects.models.history import deleted_activity_value
 from projects.reports.history import changes_since, conflict_message
 
 from . import derived, linking
+from .bulk import insert
 from .recorded import link_row_municipalities, project_fields, renumber_rows, rows_before
 from .removals import Removals, activity_line
 
@@ -370,7 +370,7 @@ class ChangeSet(Removals):
             for _, write in self._ops:
                 write()
             self._derive()
-            self.committed.changes = Change.objects.bulk_create(self.history)
+            self.committed.changes = insert(Change, self.history)
             for hook in self.after:
                 hook(self.committed)
             self.committed.years = set(self.years)

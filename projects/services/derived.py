@@ -25,6 +25,8 @@ from projects.table.dates import parse_events
 from projects.table.notation import find_tags, strip_tags
 from projects.table.search import TITLE_END, index_text
 
+from .bulk import insert, update
+
 
 def _model(models, name):
     return (models or {}).get(name) or django_apps.get_model("projects", name)
@@ -73,14 +75,14 @@ def write_events(activities_by_year: dict[int, list], *, created=frozenset()) ->
     ids = [a.pk for acts in activities_by_year.values() for a in acts if a.pk not in created]
     if ids:
         Event.objects.filter(activity__in=ids).delete()
-    Event.objects.bulk_create(
+    insert(
+        Event,
         [
             event
             for year, activities in activities_by_year.items()
             for activity in activities
             for event in events_of(activity, year)
         ],
-        batch_size=2000,
     )
 
 
@@ -143,7 +145,7 @@ def refresh_search(*, project_ids, models=None) -> int:
     wanted = project_texts(list(project_ids), models=models)
     stored = dict(Project.objects.filter(pk__in=wanted).values_list("pk", "search_text"))
     stale = [Project(pk=pk, search_text=text) for pk, text in wanted.items() if stored[pk] != text]
-    Project.objects.bulk_update(stale, ["search_text"], batch_size=500)
+    update(Project, stale, ["search_text"])
     return len(stale)
 
 
@@ -159,7 +161,7 @@ def refresh_activity_search(*, fiscal_year, models=None) -> int:
     before = {a.pk: (a.tags, a.search_text) for a in activities}
     prepare_activities(activities)
     stale = [a for a in activities if before[a.pk] != (a.tags, a.search_text)]
-    Activity.objects.bulk_update(stale, ["tags", "search_text"], batch_size=500)
+    update(Activity, stale, ["tags", "search_text"])
     return len(stale)
 
 
@@ -211,5 +213,5 @@ def refresh_originals(*, fiscal_year, models=None) -> int:
         for pk, _, _, original in rows
         if wanted.get(pk) != original
     ]
-    Activity.objects.bulk_update(stale, ["original"], batch_size=500)
+    update(Activity, stale, ["original"])
     return len(stale)

@@ -181,19 +181,24 @@ class ImportWriter:
         )
 
     def save_activities(self):
+        """The activities' writes; the version of each whose content changed grows by one
+        (whoever saved last: in the database) and its time is the import's. An order-only
+        move keeps both."""
         level = self.levels["activities"]
         bumped = {id(obj) for obj in self.rederive}
         for obj, changes in level.changed:
             if id(obj) in bumped:
                 changes["tags"], changes["search_text"] = obj.tags, obj.search_text
-                changes["version"] = F("version") + 1  # versions only grow, whoever saved last
-                changes["updated_at"] = self.now
-            else:  # an order-only move: the version stays whatever it is in the database
-                changes["version"] = F("version")
         fields = ["status", "marker", "text", "details", "order", "tags", "search_text"]
-        level.save(Activity, [*fields, "version", "updated_at"], self.result)
+        level.save(Activity, fields, self.result)
+        grown = [obj.pk for obj, _ in level.changed if id(obj) in bumped]
+        if grown:
+            Activity.objects.filter(pk__in=grown).update(
+                version=F("version") + 1, updated_at=self.now
+            )
         for obj, _ in level.changed:
-            obj.__dict__.pop("version", None)  # an expression: read again if anyone asks
+            if id(obj) in bumped:
+                obj.__dict__.pop("version", None)  # grown in the database: read again if asked
 
     def portal_changed_ids(self) -> set[int]:
         """Activities whose status someone changed in the portal since the last import."""

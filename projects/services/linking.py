@@ -17,6 +17,8 @@ from projects.table.eras import fiscal_year_label
 from projects.table.matching import match_activities, match_projects
 from projects.table.model import project_label
 
+from .bulk import update
+
 
 @dataclass
 class ProjectLink:
@@ -112,7 +114,7 @@ def link_to_previous_year(*, fiscal_year: FiscalYear) -> LinkReport:
         )
     linked = {old.pk for old in links.values()}
     report.dropped = [project_label(p.number, p.name) for p in old_projects if p.pk not in linked]
-    Project.objects.bulk_update(changed, ["previous"], batch_size=500)
+    update(Project, changed, ["previous"])
     _link_activities(fiscal_year, before, links, report)
     return report
 
@@ -150,7 +152,7 @@ def _link_activities(fiscal_year, before, project_links, report: LinkReport) -> 
                 changed.append(activity)
         report.activity_links += len(pairs)
         report.activities_new += len(activities) - len(pairs)
-    Activity.objects.bulk_update(changed, ["previous"], batch_size=500)
+    update(Activity, changed, ["previous"])
 
 
 def relink_next_year(*, fiscal_year: FiscalYear) -> LinkReport | None:

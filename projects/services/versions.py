@@ -50,7 +50,7 @@ def record(overview, result, *, before: dict | None, user=None, filename: str = 
         content=overview.source_file,
         summary="\n".join(result.summary_lines()),
         before=before,
-        after=year_state(fiscal_year),
+        after=None if before is None else year_state(fiscal_year),  # see ImportVersion
     )
 
 

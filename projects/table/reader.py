@@ -73,8 +73,10 @@ def read_overview(
     関係市町 cell may use; ``all_words`` are the words that mean every one of them
     (「全市町」); ``retired`` gives for each retired member the fiscal years it is still part of
     (those whose data names it): in any other year the all-words leave it out and naming it is
-    an error. Any other name in such a cell is an error with its cell."""
-    check_file(path_or_file, max_bytes=max_bytes, max_uncompressed=max_uncompressed)
+    an error. Any other name in such a cell is an error with its cell. ``checked``: the
+    caller has already run ``check_file`` on the same bytes."""
+    if not checked:
+        check_file(path_or_file, max_bytes=max_bytes, max_uncompressed=max_uncompressed)
     name = os.path.basename(str(getattr(path_or_file, "name", path_or_file)))
     try:
         workbook = openpyxl.load_workbook(path_or_file, read_only=True, data_only=True)

@@ -26,8 +26,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .notation import TAGS
-
 MAX_CHUNKS = 8
 # Parts of speech that carry no meaning of their own in a query (の, です, 、, spaces).
 _FUNCTION_WORDS = {"助詞", "助動詞", "補助記号", "空白", "記号"}
@@ -175,29 +173,43 @@ def index_text(texts: Iterable[str]) -> str:
     granularity, each between spaces (" ちいき こうきょう こうつう "), then their normalised forms."""
     surfaces, readings, word_readings, normalised = [], [], {}, []
     for text in texts:
-        if not text:
-            continue
-        folded = fold(text)
-        surfaces.append(folded)
-        ws = words(text)
-        phrases, phrase = [], ""
-        for w in ws:
-            if w.content:
-                phrase += w.reading
-                word_readings[w.reading] = None
-                word_readings.update((reading, None) for _, reading, _ in w.parts)
-            elif phrase:
-                phrases.append(phrase)
-                phrase = ""
-        readings.append(" ".join([*phrases, phrase]).strip())
-        forms = [w.normalised for w in ws if w.content]
-        forms += [n for w in ws if w.content for _, _, n in w.parts]
-        normalised.append(" ".join(dict.fromkeys(n for n in forms if n not in folded)))
+        if text:
+            one = _cell_index if len(text) <= 2000 else _text_index
+            folded, phrases, each, forms = one(text)
+            surfaces.append(folded)
+            readings.append(phrases)
+            word_readings.update(each)
+            normalised.append(forms)
     words_line = _WORD_LINE + _WORD_LINE.join(r for r in word_readings if r) + _WORD_LINE
     lines = [*surfaces, *readings]
     if word_readings:
         lines.append(words_line)
     return "\n".join([*lines, *(n for n in normalised if n)])
+
+
+def _text_index(text: str) -> tuple[str, str, dict, str]:
+    """One text's part of ``index_text``: folded, its phrases' readings, its words' readings
+    (in order, as dict keys) and its normalised forms."""
+    folded = fold(text)
+    ws = words(text)
+    phrases, phrase, word_readings = [], "", {}
+    for w in ws:
+        if w.content:
+            phrase += w.reading
+            word_readings[w.reading] = None
+            word_readings.update((reading, None) for _, reading, _ in w.parts)
+        elif phrase:
+            phrases.append(phrase)
+            phrase = ""
+    forms = [w.normalised for w in ws if w.content]
+    forms += [n for w in ws if w.content for _, _, n in w.parts]
+    normalised = " ".join(dict.fromkeys(n for n in forms if n not in folded))
+    return folded, " ".join([*phrases, phrase]).strip(), word_readings, normalised
+
+
+# A text of a cell's size (a name, a summary, a line) is indexed once per process, however
+# many records hold it.
+_cell_index = lru_cache(maxsize=8192)(_text_index)
 
 
 @dataclass(frozen=True)
@@ -326,75 +338,3 @@ def chunk_found_in(chunk: Chunk, index: str, *, loose: bool = False) -> bool:
         and all(w in index for w in chunk.words)
         or any(all(w in index for w in spelling) for spelling in chunk.spellings)
     )
-
-
-def marks(text: str, chunks: list[Chunk], index: str | None = None) -> list[tuple[int, int]]:
-    """Spans of ``text`` (original indices, merged, in order) that the query matched: a needle
-    found in the folded text as written, else the words whose readings spell it. ``index``, the
-    text's stored index where there is one, spares the analysis of needles it does not hold;
-    a short text (a name) is marked once per process and query."""
-    if not chunks or not text:
-        return []
-    needles = tuple(n for c in chunks for n in c.needles if index is None or n in index)
-    if index is not None:
-        needles += tuple(n for c in chunks for n in c.pieces(index))
-    if not needles:
-        return []
-    if len(text) <= 24:
-        return list(_short_marks(text, needles))
-    return _marks(text, needles)
-
-
-@lru_cache(maxsize=4096)
-def _short_marks(text: str, needles: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
-    return tuple(_marks(text, needles))
-
-
-def _marks(text: str, needles) -> list[tuple[int, int]]:
-    folded, positions = fold_with_positions(text)
-    spans, by_reading = [], []
-    for needle in needles:
-        found = _find_all(folded, needle)
-        if found:
-            spans += [(positions[s], positions[e - 1] + 1) for s, e in found]
-        else:
-            by_reading.append(needle)
-    if by_reading:
-        spans += _reading_spans(text, by_reading)
-    return _merge(spans)
-
-
-def _find_all(haystack: str, needle: str) -> list[tuple[int, int]]:
-    found, start = [], 0
-    while needle and (i := haystack.find(needle, start)) >= 0:
-        found.append((i, i + len(needle)))
-        start = i + len(needle)
-    return found
-
-
-def _reading_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
-    ws = words(text)
-    reading, owner = "", []
-    for k, w in enumerate(ws):
-        reading += w.reading
-        owner += [k] * len(w.reading)
-    spans = []
-    for needle in needles:
-        for s, e in _find_all(reading, needle):
-            spans.append((ws[owner[s]].start, ws[owner[e - 1]].end))
-    return spans
-
-
-def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
-    return merged
-
-
-def tag_spans(text: str) -> list[tuple[int, int]]:
-    """Where the tags 【新規】【拡充】【再掲】 stand in a text."""
-    return _merge([s for tag in TAGS for s in _find_all(text, f"【{tag}】")])

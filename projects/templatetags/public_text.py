@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from projects.table.search import marks, tag_spans
+from projects.table.marks import marks, tag_spans
 
 register = template.Library()
 

@@ -2,14 +2,13 @@
 
 import pytest
 
+from projects.table.marks import marks, tag_spans
 from projects.table.search import (
     Chunk,
     chunk_found_in,
     fold,
     index_text,
-    marks,
     parse_query,
-    tag_spans,
 )
 
 

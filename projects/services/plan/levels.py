@@ -7,6 +7,8 @@ from django.db import models
 
 from projects.models.history import as_text
 
+from ..bulk import insert, update
+
 
 class Level:
     def __init__(self, name: str):
@@ -43,9 +45,8 @@ class Level:
         for obj, changes in self.changed:
             for name, value in changes.items():
                 setattr(obj, name, value)
-        model.objects.bulk_create(self.new)
-        if self.changed:
-            model.objects.bulk_update([obj for obj, _ in self.changed], fields)
+        insert(model, self.new)
+        update(model, [obj for obj, _ in self.changed], fields)
         if self.stale:
             model.objects.filter(pk__in=[o.pk for o in self.stale]).delete()
         result.created[self.name] += len(self.new)
@@ -62,6 +63,4 @@ def sync_links(through, owner: str, wanted_links):
     drop = [t.pk for t in current if (getattr(t, owner), t.municipality_id) not in wanted]
     if drop:
         through.objects.filter(pk__in=drop).delete()
-    through.objects.bulk_create(
-        [through(**{owner: o, "municipality_id": m}) for o, m in wanted - have]
-    )
+    insert(through, [through(**{owner: o, "municipality_id": m}) for o, m in wanted - have])

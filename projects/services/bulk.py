@@ -1,0 +1,169 @@
+"""Many rows of one model written at once: ``insert`` (a multi-row ``INSERT … RETURNING`` per
+batch) and ``update`` (one ``UPDATE … FROM (VALUES …)`` per batch).
+
+They do what ``QuerySet.bulk_create`` and ``bulk_update`` do for the writes of the change set
+(an import writes tens of thousands of rows), without compiling every field of every object
+through the ORM: the SQL is built once per batch size, a plain value (text, number, truth, a
+key) is passed as it is and any other field converts its value as Django would
+(``get_db_prep_save``). Inserted objects get their keys from ``RETURNING`` and are then saved
+objects, as after ``bulk_create``. A database that lacks the SQL for either falls back to the
+ORM's method.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from functools import cache, lru_cache
+
+from django.db import connections, models, router
+from django.utils import timezone
+
+# Fields whose value goes to the database as it is (Django's own preparation of them only
+# checks or casts what is already a str, int or bool).
+PLAIN = {
+    "AutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "IntegerField",
+    "PositiveBigIntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SlugField",
+    "SmallIntegerField",
+    "TextField",
+}
+BATCH = 1000  # rows per statement at most
+
+
+def insert(model: type[models.Model], objs: list[models.Model]) -> list[models.Model]:
+    """Insert ``objs`` (unsaved instances of ``model``) and set their keys; the same list."""
+    if not objs:
+        return objs
+    db = router.db_for_write(model)
+    connection = connections[db]
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return model.objects.bulk_create(objs)
+    fields, stamped = _columns(model)
+    rows = _values(objs, fields, connection, stamped=stamped)
+    size = _batch(connection, len(fields))
+    pk = model._meta.pk
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            cursor.execute(_sql(model, connection.alias, len(batch)), [v for r in batch for v in r])
+            for obj, (key,) in zip(objs[start : start + size], cursor.fetchall(), strict=True):
+                setattr(obj, pk.attname, key)
+                obj._state.adding, obj._state.db = False, db
+    return objs
+
+
+def update(model: type[models.Model], objs: list[models.Model], names: list[str]) -> int:
+    """Write the fields ``names`` of ``objs`` (saved instances of ``model``) as the objects
+    have them; the number of objects. A value may not be an expression (``F()``)."""
+    if not objs:
+        return 0
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor == "sqlite" and connection.Database.sqlite_version_info < (3, 33):
+        return model.objects.bulk_update(objs, names, batch_size=500)
+    meta = model._meta
+    fields = [meta.pk, *(meta.get_field(name) for name in names)]
+    rows = _values(objs, fields, connection)
+    size = _batch(connection, len(fields))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            sql = _update_sql(model, connection.alias, tuple(names), len(batch))
+            cursor.execute(sql, [v for r in batch for v in r])
+    return len(objs)
+
+
+def _values(objs, fields, connection, *, stamped=()) -> list[list]:
+    """Each object's values of ``fields``, as the database takes them; the fields stamped on
+    insert get the same time for every object."""
+    related = [f for f in fields if f.is_relation]
+    prepare = [
+        (i, f, f.get_internal_type() == "DateTimeField")
+        for i, f in enumerate(fields)
+        if not f.is_relation and f.get_internal_type() not in PLAIN
+    ]
+    now = timezone.now()
+    adapt_time = connection.ops.adapt_datetimefield_value
+    times: dict = {}  # a time as the database takes it (many objects share one)
+    rows = []
+    for obj in objs:
+        for field in stamped:
+            setattr(obj, field.attname, now)
+        for field in related:  # a relation set to an object saved since: its key
+            target = field.get_cached_value(obj, None)
+            if target is not None and getattr(obj, field.attname) is None:
+                setattr(obj, field.attname, target.pk)
+        row = [getattr(obj, f.attname) for f in fields]
+        for i, field, is_time in prepare:
+            value = row[i]
+            if is_time and isinstance(value, datetime) and value.tzinfo is not None:
+                if value not in times:  # what DateTimeField.get_db_prep_save makes of it
+                    times[value] = adapt_time(value)
+                row[i] = times[value]
+            else:
+                row[i] = field.get_db_prep_save(value, connection)
+        rows.append(row)
+    return rows
+
+
+def _batch(connection, width: int) -> int:
+    """Rows per statement: at most BATCH, and on SQLite within its limit of parameters (that
+    of the library, where Python can read it: Django assumes the old default of 999)."""
+    if connection.vendor != "sqlite":
+        return BATCH
+    limit = connection.features.max_query_params
+    if hasattr(connection.connection, "getlimit"):  # Python 3.11+
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return min(BATCH, max(1, limit // width))
+
+
+@cache
+def _columns(model):
+    """The model's inserted fields, and those stamped on insert (``auto_now``, ``auto_now_add``)."""
+    fields = [f for f in model._meta.local_concrete_fields if not f.primary_key]
+    stamped = [
+        f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    ]
+    return fields, stamped
+
+
+def _rows_sql(width: int, count: int) -> str:
+    return ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * count)
+
+
+@lru_cache(maxsize=64)
+def _sql(model, alias: str, count: int) -> str:
+    quote = connections[alias].ops.quote_name
+    fields = _columns(model)[0]
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES {_rows_sql(len(fields), count)} RETURNING {quote(model._meta.pk.column)}"
+    )
+
+
+@lru_cache(maxsize=64)
+def _update_sql(model, alias: str, names: tuple, count: int) -> str:
+    """``UPDATE … FROM (VALUES …)``: the VALUES columns are column1 (the key), column2, …; on
+    PostgreSQL each is cast to its field's type (a literal would be text)."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    meta = model._meta
+    table = quote(meta.db_table)
+
+    def value(field, n):
+        if connection.vendor == "postgresql":
+            return f"CAST(v.column{n} AS {field.db_type(connection)})"
+        return f"v.column{n}"
+
+    fields = [meta.get_field(name) for name in names]
+    sets = ", ".join(f"{quote(f.column)} = {value(f, n)}" for n, f in enumerate(fields, start=2))
+    return (
+        f"UPDATE {table} SET {sets} FROM (VALUES {_rows_sql(len(fields) + 1, count)}) AS v "
+        f"WHERE {table}.{quote(meta.pk.column)} = {value(meta.pk, 1)}"
+    )
