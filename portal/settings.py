@@ -49,7 +49,7 @@ def database_from_url(url: str) -> dict:
         config["OPTIONS"] = {
             "transaction_mode": "IMMEDIATE",
             "timeout": float(os.environ.get("DJANGO_SQLITE_TIMEOUT", 20)),
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; ",
         }
     return config
 

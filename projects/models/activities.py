@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.table.notation import CANONICAL_MARKERS, export_marker
 
+from .unsaved import unsaved
+
 
 class Status(models.TextChoices):
     DONE = "done", _("実施済み")
@@ -220,7 +222,8 @@ class Event(models.Model):
     @classmethod
     def from_parsed(cls, activity, parsed, order=0):
         end = parsed.end
-        return cls(
+        return unsaved(
+            cls,
             activity=activity,
             order=order,
             start_date=parsed.start.first_day(),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 from functools import cache, lru_cache
+from operator import attrgetter
 
 from django.db import connections, models, router
 from django.utils import timezone
@@ -81,31 +82,32 @@ def update(model: type[models.Model], objs: list[models.Model], names: list[str]
 
 def _values(objs, fields, connection, *, stamped=()) -> list[list]:
     """Each object's values of ``fields``, as the database takes them; the fields stamped on
-    insert get the same time for every object."""
-    related = [f for f in fields if f.is_relation]
+    insert get the same time for every object. Equal values are converted once."""
+    read = attrgetter(*(f.attname for f in fields))
+    related = [(i, f) for i, f in enumerate(fields) if f.is_relation]
     prepare = [
-        (i, f, f.get_internal_type() == "DateTimeField")
+        (i, f)
         for i, f in enumerate(fields)
         if not f.is_relation and f.get_internal_type() not in PLAIN
     ]
     now = timezone.now()
-    adapt_time = connection.ops.adapt_datetimefield_value
-    times: dict = {}  # a time as the database takes it (many objects share one)
+    converted: dict = {}
     rows = []
     for obj in objs:
         for field in stamped:
             setattr(obj, field.attname, now)
-        for field in related:  # a relation set to an object saved since: its key
-            target = field.get_cached_value(obj, None)
-            if target is not None and getattr(obj, field.attname) is None:
+        row = list(read(obj)) if len(fields) > 1 else [read(obj)]
+        for i, field in related:  # a relation set to an object saved since: its key
+            if row[i] is None and (target := field.get_cached_value(obj, None)) is not None:
+                row[i] = target.pk
                 setattr(obj, field.attname, target.pk)
-        row = [getattr(obj, f.attname) for f in fields]
-        for i, field, is_time in prepare:
+        for i, field in prepare:
             value = row[i]
-            if is_time and isinstance(value, datetime) and value.tzinfo is not None:
-                if value not in times:  # what DateTimeField.get_db_prep_save makes of it
-                    times[value] = adapt_time(value)
-                row[i] = times[value]
+            if type(value) is datetime or type(value) is list:  # repeated ones: [], the stamp
+                key = (i, value if type(value) is datetime else repr(value))
+                if key not in converted:
+                    converted[key] = field.get_db_prep_save(value, connection)
+                row[i] = converted[key]
             else:
                 row[i] = field.get_db_prep_save(value, connection)
         rows.append(row)

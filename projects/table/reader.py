@@ -12,7 +12,6 @@ import os
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 
-import openpyxl
 from openpyxl.utils import get_column_letter
 
 from . import notation, text
@@ -44,6 +43,7 @@ from .model import (
     StrategyData,
 )
 from .sheet import read_setup
+from .workbook import Workbook
 
 MEASURE_RE = re.compile(
     r"^\s*([ア-ンA-Za-zＡ-Ｚａ-ｚ]|[0-9０-９]+|[①-⑳])[\s\u3000.．、]+(.+)$", re.S
@@ -79,25 +79,24 @@ def read_overview(
         check_file(path_or_file, max_bytes=max_bytes, max_uncompressed=max_uncompressed)
     name = os.path.basename(str(getattr(path_or_file, "name", path_or_file)))
     try:
-        workbook = openpyxl.load_workbook(path_or_file, read_only=True, data_only=True)
+        workbook = Workbook(path_or_file)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise unreadable(exc, name) from exc
     scanned = []
     try:
-        for sheet in workbook.worksheets:
-            rows = list(sheet.iter_rows(values_only=True))
+        for title, rows in workbook.sheets():
             columns = find_columns(rows[:HEADER_SCAN_ROWS])
             if columns is not None:
                 members = Members(tuple(municipalities), tuple(all_words), dict(retired or {}))
-                setup = read_setup(path_or_file, sheet.title)
-                reader = TableReader(sheet.title, rows, columns, year, progress, members)
+                setup = read_setup(path_or_file, title)
+                reader = TableReader(title, rows, columns, year, progress, members)
                 reader.across = {(r1, c1) for r1, c1, r2, c2 in setup.merges if c2 > c1}
                 overview = reader.read()
                 overview.layout = read_layout(
-                    sheet.title, reader.rows, columns, reader.marks, setup, overview
+                    title, reader.rows, columns, reader.marks, setup, overview
                 )
                 return overview
-            scanned.append((sheet.title, rows[:HEADER_SCAN_ROWS]))
+            scanned.append((title, rows[:HEADER_SCAN_ROWS]))
     except WorkbookError:
         raise
     except Exception as exc:  # a damaged part shows only when it is read

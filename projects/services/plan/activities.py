@@ -5,6 +5,7 @@ that tie it to the preview (a kept conflict leaves its activity as it is)."""
 from __future__ import annotations
 
 from projects.models import Activity
+from projects.models.unsaved import unsaved
 from projects.table.carry_over import activity_key
 from projects.table.matching import match_activities
 from projects.table.model import ActivityData
@@ -45,18 +46,19 @@ def plan_activities(writer, rows, existing: dict[int, list[Activity]]) -> None:
             if obj is None:
                 if line_key in writer.keep:
                     continue
-                obj = level.create(Activity(row=row, **values))
+                obj = level.create(unsaved(Activity, row=row, created_at=writer.now, **values))
                 writer.rederive.append(obj)
-                writer.differ(
-                    "activities",
-                    "create",
-                    "created",
-                    new=line_of(data),
-                    cell=data.cell,
-                    key=line_key,
-                    activity_obj=obj,
-                    **base,
-                )
+                if row.pk is not None:  # a new row's lines are shown as that row
+                    writer.differ(
+                        "activities",
+                        "create",
+                        "created",
+                        new=line_of(data),
+                        cell=data.cell,
+                        key=line_key,
+                        activity_obj=obj,
+                        **base,
+                    )
                 continue
             writer.lines[line_key] = obj.pk
             key = f"activity:{obj.pk}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from projects.models import Municipality, Project, ProjectRow
+from projects.models.unsaved import unsaved
 from projects.table.matching import match_projects
 
 from .structure import reordered
@@ -35,7 +36,7 @@ def plan_projects(w, measures):
         obj = existing[matched[index]] if index in matched else None
         where = {"project": data.label, "cell": w.cell("name", data.excel_row)}
         if obj is None:
-            obj = level.create(Project(fiscal_year=w.fy, **values))
+            obj = level.create(unsaved(Project, fiscal_year=w.fy, created_at=w.now, **values))
             w.result.created_projects.append(data.label)
             size = f"(行 {len(data.rows)}、実績項目 {len(data.activities())})"
             content = "\n".join([f"{data.label} {size}", *content_lines(data.rows)])
@@ -142,7 +143,7 @@ def plan_rows(w, projects):
                 values["municipalities_text"] = rdata.municipalities_text
             obj = existing[project.pk].pop(order, None) if project.pk else None
             if obj is None:
-                obj = level.create(ProjectRow(project=project, order=order, **values))
+                obj = level.create(unsaved(ProjectRow, project=project, order=order, **values))
                 if project.pk is not None:
                     w.differ(
                         "rows",
