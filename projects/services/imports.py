@@ -169,11 +169,12 @@ def import_overview(
             )
         if result.errors:
             raise ImportRefused(result)
-        result.snapshot = {
-            "versions": writer.versions,
-            "lines": writer.lines,
-            "plan": fingerprint(result.differences),
-        }
+        if dry_run or preview is not None:  # what a preview keeps, and a confirmation checks
+            result.snapshot = {
+                "versions": writer.versions,
+                "lines": writer.lines,
+                "plan": fingerprint(result.differences),
+            }
         if preview is not None:
             compare_with_preview(result, writer, preview)
             if result.since_preview or result.plan_changed:
