@@ -12,8 +12,6 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.table.notation import CANONICAL_MARKERS, export_marker
 
-from .unsaved import unsaved
-
 
 class Status(models.TextChoices):
     DONE = "done", _("実施済み")
@@ -219,21 +217,20 @@ class Event(models.Model):
     def __str__(self):
         return self.source
 
-    @classmethod
-    def from_parsed(cls, activity, parsed, order=0):
+    @staticmethod
+    def fields_of(parsed) -> dict:
+        """The fields of the event a parsed date (``table.dates``) makes, but its activity and
+        order."""
         end = parsed.end
-        return unsaved(
-            cls,
-            activity=activity,
-            order=order,
-            start_date=parsed.start.first_day(),
-            start_precision=Precision.DAY if parsed.start.day else Precision.MONTH,
-            end_date=end.first_day() if end else None,
-            end_precision=(Precision.DAY if end.day else Precision.MONTH) if end else "",
-            approximate=parsed.approximate,
-            planned=parsed.planned,
-            source=parsed.source,
-        )
+        return {
+            "start_date": parsed.start.first_day(),
+            "start_precision": Precision.DAY if parsed.start.day else Precision.MONTH,
+            "end_date": end.first_day() if end else None,
+            "end_precision": (Precision.DAY if end.day else Precision.MONTH) if end else "",
+            "approximate": parsed.approximate,
+            "planned": parsed.planned,
+            "source": parsed.source,
+        }
 
     @staticmethod
     def _iso(value, precision):

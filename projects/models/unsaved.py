@@ -12,21 +12,22 @@ from django.db import models
 
 def unsaved(model: type[models.Model], **values) -> models.Model:
     """``model(**values)``: a field left out takes its default; a relation is given by name."""
-    args, related, used = [], [], 0
-    for attname, name, field in _fields(model):
-        if name in values:
-            target = values[name]
-            args.append(None if target is None else target.pk)
-            related.append((field, target))
-            used += 1
-        elif attname in values:
-            args.append(values[attname])
-            used += 1
+    index, template, calls = _layout(model)
+    args, related, given = template.copy(), [], set()
+    for key, value in values.items():
+        try:
+            position, relation = index[key]
+        except KeyError:
+            raise TypeError(f"{model.__name__} has no field {key!r}") from None
+        if relation is None:
+            args[position] = value
         else:
-            args.append(field.get_default())
-    if used != len(values):
-        known = {a for a, _, _ in _fields(model)} | {n for _, n, _ in _fields(model)}
-        raise TypeError(f"{model.__name__} has no field {sorted(set(values) - known)}")
+            args[position] = None if value is None else value.pk
+            related.append((relation, value))
+        given.add(position)
+    for position, field in calls:
+        if position not in given:
+            args[position] = field.get_default()
     obj = model(*args)
     for field, target in related:
         if target is not None:
@@ -35,6 +36,18 @@ def unsaved(model: type[models.Model], **values) -> models.Model:
 
 
 @cache
-def _fields(model) -> list[tuple[str, str | None, models.Field]]:
-    """(attname, the relation's name or None, field) of each concrete field, in order."""
-    return [(f.attname, f.name if f.is_relation else None, f) for f in model._meta.concrete_fields]
+def _layout(model):
+    """For each field's name (and a relation's attname), its position and the relation or
+    None; the values of the fields left out (their defaults) and the fields whose default is
+    made anew for each instance (a callable: now, list…)."""
+    index, template, calls = {}, [], []
+    for position, field in enumerate(model._meta.concrete_fields):
+        index[field.attname] = (position, None)
+        if field.is_relation:
+            index[field.name] = (position, field)
+        if field.has_default() and callable(field.default):
+            template.append(None)
+            calls.append((position, field))
+        else:
+            template.append(field.get_default())
+    return index, template, calls

@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from django.apps import apps as django_apps
 
+from projects.models.unsaved import unsaved
 from projects.table.dates import parse_events
 from projects.table.notation import find_tags, strip_tags
 from projects.table.search import TITLE_END, index_text
@@ -53,19 +54,23 @@ def prepare_activities(activities: Iterable) -> None:
         activity.search_text = activity_index(activity.text, activity.details, activity.tags)
 
 
-def events_of(activity, fiscal_year: int) -> list:
+def events_of(activity, fiscal_year: int, *, Event=None) -> list:
     """The activity's dated events (unsaved), from its text and then each detail line."""
-    Event = _model(None, "Event")
-    events = []
-    for source in [activity.text, *activity.details]:
-        for parsed in _parsed_events(source, fiscal_year):
-            events.append(Event.from_parsed(activity, parsed, order=len(events)))
-    return events
+    Event = Event or _model(None, "Event")
+    return [
+        unsaved(Event, activity=activity, order=order, **fields)
+        for order, fields in enumerate(
+            fields
+            for source in [activity.text, *activity.details]
+            for fields in _event_fields(source, fiscal_year)
+        )
+    ]
 
 
 @lru_cache(maxsize=20_000)
-def _parsed_events(source: str, fiscal_year: int) -> tuple:
-    return tuple(parse_events(source, fiscal_year))
+def _event_fields(source: str, fiscal_year: int) -> tuple[dict, ...]:
+    Event = _model(None, "Event")
+    return tuple(Event.fields_of(parsed) for parsed in parse_events(source, fiscal_year))
 
 
 def write_events(activities_by_year: dict[int, list], *, created=frozenset()) -> None:
@@ -81,7 +86,7 @@ def write_events(activities_by_year: dict[int, list], *, created=frozenset()) ->
             event
             for year, activities in activities_by_year.items()
             for activity in activities
-            for event in events_of(activity, year)
+            for event in events_of(activity, year, Event=Event)
         ],
     )
 
