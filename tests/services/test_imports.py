@@ -551,3 +551,23 @@ def test_later_edition_of_r2_imports_the_same_table(db, r2_path, tmp_path):
                             a["text"] = a["text"].replace("(４/２６〜５/６)", "(4/26～5/6)")
                             a["events"] = [e for e in a["events"] if e["start"] != "2020-04-26"]
     assert got == expected
+
+
+def test_texts_with_tabs_and_backslashes_are_stored_as_the_file_has_them(db, tmp_path):
+    """The bulk writes (COPY on PostgreSQL) keep a tab, a backslash and what reads as an
+    escape (\\N, \\t, \\.) in a name, a summary, a line and a detail line."""
+    name = "事業\tC:\\共有\\N"
+    summary = "概要 \\. と \\t"
+    line, detail = "●見学会\tの開催 \\N【新規】", "・会場\\は\t市民館"
+    rows = [
+        Row(
+            "1 圏域全体の経済成長のけん引", "ア 経済戦略", 1, name, summary, f"{line}\n{detail}"
+        )
+    ]
+    import_overview(read_workbook(build(tmp_path / "escapes.xlsx", Sheet(rows))))
+    project = Project.objects.get()
+    activity = Activity.objects.get()
+    assert (project.name, project.rows.get().summary) == (name, summary)
+    assert (activity.status, activity.text) == ("done", line.removeprefix("●"))
+    assert (activity.details, activity.tags) == ([detail], "新規")
+    assert "市民館" in project.search_text and "\t" not in activity.tags
