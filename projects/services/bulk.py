@@ -48,7 +48,9 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> list[models.M
         return objs
     db = router.db_for_write(model)
     connection = connections[db]
-    if not connection.features.can_return_rows_from_bulk_insert:
+    if not connection.features.can_return_rows_from_bulk_insert or any(
+        obj.pk is not None for obj in objs
+    ):  # keys given by the caller are the ORM's to write
         return model.objects.bulk_create(objs)
     fields, stamped = _columns(model)
     rows = _values(objs, fields, connection, stamped=stamped)
