@@ -560,9 +560,7 @@ def test_texts_with_tabs_and_backslashes_are_stored_as_the_file_has_them(db, tmp
     summary = "概要 \\. と \\t"
     line, detail = "●見学会\tの開催 \\N【新規】", "・会場\\は\t市民館"
     rows = [
-        Row(
-            "1 圏域全体の経済成長のけん引", "ア 経済戦略", 1, name, summary, f"{line}\n{detail}"
-        )
+        Row("1 圏域全体の経済成長のけん引", "ア 経済戦略", 1, name, summary, f"{line}\n{detail}")
     ]
     import_overview(read_workbook(build(tmp_path / "escapes.xlsx", Sheet(rows))))
     project = Project.objects.get()
