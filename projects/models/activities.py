@@ -217,6 +217,17 @@ class Event(models.Model):
     def __str__(self):
         return self.source
 
+    # The fields a parsed date gives (``fields_of``), in this order.
+    PARSED_FIELDS = (
+        "start_date",
+        "start_precision",
+        "end_date",
+        "end_precision",
+        "approximate",
+        "planned",
+        "source",
+    )
+
     @staticmethod
     def fields_of(parsed) -> dict:
         """The fields of the event a parsed date (``table.dates``) makes, but its activity and

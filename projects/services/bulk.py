@@ -13,8 +13,8 @@ ORM's method.
 
 from __future__ import annotations
 
-import io
 import sqlite3
+import time as clock
 from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -28,6 +28,8 @@ from django.utils.functional import Promise
 # checks or casts what is already a str, int or bool).
 PLAIN = {
     "AutoField",
+    "BigAutoField",
+    "SmallAutoField",
     "BigIntegerField",
     "BooleanField",
     "CharField",
@@ -53,15 +55,22 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> list[models.M
     ):  # keys given by the caller are the ORM's to write
         return model.objects.bulk_create(objs)
     fields, stamped = _columns(model)
-    rows = _values(objs, fields, connection, stamped=stamped)
+    now = timezone.now()  # of every row stamped on insert
     size = _batch(connection, len(fields))
     pk = model._meta.pk
     with connection.cursor() as cursor:
         if hasattr(cursor.cursor, "copy_expert"):  # psycopg2
-            _copy(cursor, model, fields, objs, rows)
+            _copy(
+                cursor,
+                model,
+                fields,
+                objs,
+                lambda part: _values(part, fields, connection, stamped=stamped, now=now),
+            )
             for obj in objs:
                 obj._state.adding, obj._state.db = False, db
             return objs
+        rows = _values(objs, fields, connection, stamped=stamped, now=now)
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
             cursor.execute(_sql(model, connection.alias, len(batch)), [v for r in batch for v in r])
@@ -71,40 +80,111 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> list[models.M
     return objs
 
 
-def _copy(cursor, model, fields, objs, rows) -> None:
+def insert_rows(model: type[models.Model], names: list[str], rows: list[tuple]) -> None:
+    """Insert rows given as the values of the fields ``names`` (a relation by its key), when
+    nobody needs their keys: no instances, one statement per batch (SQLite), one ``COPY``
+    (PostgreSQL)."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = [model._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        if hasattr(cursor.cursor, "copy_expert"):  # psycopg2
+            batches = (
+                _copy_data(
+                    _prepared([list(r) for r in rows[start : start + BATCH]], fields, connection)
+                )
+                for start in range(0, len(rows), BATCH)
+            )
+            _copy_logged(cursor, f"COPY {table} ({columns}) FROM STDIN", _Stream(batches))
+            return
+        one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES {one}",
+            _prepared([list(r) for r in rows], fields, connection),
+        )
+
+
+def _copy(cursor, model, fields, objs, values) -> None:
     """PostgreSQL's bulk load: the keys drawn from the table's sequence (its own, whatever
-    other writers draw at the same time), then every row in one ``COPY`` in text format."""
+    other writers draw at the same time), then every row in one ``COPY`` in text format,
+    made ``BATCH`` rows at a time (``values`` of a batch of objects) while the server loads
+    the batch before."""
     meta, quote = model._meta, cursor.db.ops.quote_name
-    cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+    cursor.execute(  # the sequence looked up once, not for every key
+        "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq) "
+        "SELECT nextval(seq) FROM s, generate_series(1, %s)",
         [meta.db_table, meta.pk.column, len(objs)],
     )
     keys = [key for (key,) in cursor.fetchall()]
     for obj, key in zip(objs, keys, strict=True):
         setattr(obj, meta.pk.attname, key)
-    convert = [
-        _copy_text if f.is_relation else _COPY_BY_TYPE.get(f.get_internal_type(), _copy_text)
-        for f in fields
-    ]
-    data = "".join(
-        str(key) + "\t" + "\t".join([c(v) for c, v in zip(convert, row, strict=True)]) + "\n"
-        for key, row in zip(keys, rows, strict=True)
+    batches = (
+        _copy_data(values(objs[start : start + BATCH]), keys[start : start + BATCH])
+        for start in range(0, len(objs), BATCH)
     )
     columns = ", ".join(quote(f.column) for f in [meta.pk, *fields])
-    cursor.cursor.copy_expert(
-        f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN", io.StringIO(data)
-    )
+    _copy_logged(cursor, f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN", _Stream(batches))
 
 
-_COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))  # backslash first
+def _copy_logged(cursor, sql: str, stream) -> None:
+    """psycopg2's COPY, in Django's query log like every other statement when it is kept."""
+    start = clock.monotonic()
+    cursor.cursor.copy_expert(sql, stream)
+    if cursor.db.queries_logged:
+        cursor.db.queries_log.append({"sql": sql, "time": f"{clock.monotonic() - start:.3f}"})
 
 
-def _copy_text(value) -> str:
-    """A value as COPY's text format writes it (a NULL is \\N)."""
+class _Stream:
+    """COPY's input as psycopg2 reads it: each ``read`` is the next batch (whatever size it
+    asks for, as psycopg2 allows), "" at the end."""
+
+    def __init__(self, batches):
+        self.batches = batches
+
+    def read(self, size=-1) -> str:
+        return next(self.batches, "")
+
+
+# COPY's text format, built for the whole table at once: the values are joined with tokens
+# that begin with NUL, which no value holds (PostgreSQL refuses it in text), the characters
+# COPY escapes are escaped in one pass over the whole text, then the tokens become a tab, a
+# line end, \N (NULL) and \\x (the start of bytes in hex).
+FIELD, LINE, NULL, BYTES = "\x00t", "\x00n", "\x00N", "\x00B"
+_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))  # backslash first
+_TOKENS = ((NULL, "\\N"), (BYTES, "\\\\x"), (FIELD, "\t"), (LINE, "\n"))
+
+
+def _copy_data(rows, keys=None) -> str:
+    memo: dict = {}  # a value as text, by its type and value: many rows share a time, a list
+
+    def text(value):
+        try:
+            return memo[value.__class__, value]
+        except KeyError:
+            memo[value.__class__, value] = converted = _copy_value(value)
+            return converted
+        except TypeError:  # unhashable
+            return _copy_value(value)
+
+    lines = (FIELD.join([v if type(v) is str else text(v) for v in row]) + LINE for row in rows)
+    if keys is not None:
+        lines = (str(key) + FIELD + line for key, line in zip(keys, lines, strict=True))
+    data = "".join(lines)
+    for plain, escaped in (*_ESCAPES, *_TOKENS):
+        if plain in data:
+            data = data.replace(plain, escaped)
+    return data
+
+
+def _copy_value(value) -> str:
+    """A value other than a str, as COPY's text format writes it (before escaping)."""
     if value is None:
-        return "\\N"
+        return NULL
     if isinstance(value, (str, Promise)):
-        return _copy_string(str(value))
+        return str(value)
     if isinstance(value, bool):
         return "t" if value else "f"
     if isinstance(value, (int, float, Decimal)):
@@ -112,32 +192,10 @@ def _copy_text(value) -> str:
     if isinstance(value, (date, time)):  # datetimes too
         return value.isoformat()
     if hasattr(value, "adapted") and hasattr(value, "dumps"):  # psycopg2's Json
-        return _copy_text(value.dumps(value.adapted))
+        return value.dumps(value.adapted)
     if isinstance(value, (bytes, memoryview)):
-        return "\\\\x" + bytes(value).hex()
+        return BYTES + bytes(value).hex()
     raise TypeError(f"no COPY text for {type(value).__name__}")
-
-
-def _copy_string(value) -> str:
-    if value is None:
-        return "\\N"
-    for char, escaped in _COPY_ESCAPES:  # str.translate is slow on Japanese text
-        if char in value:
-            value = value.replace(char, escaped)
-    return value
-
-
-def _copy_number(value) -> str:
-    return "\\N" if value is None else str(value)
-
-
-_COPY_BY_TYPE = {
-    **dict.fromkeys(["CharField", "SlugField", "TextField"], _copy_string),
-    **dict.fromkeys(
-        [name for name in PLAIN if name.endswith("IntegerField") or name == "AutoField"],
-        _copy_number,
-    ),
-}
 
 
 def update(model: type[models.Model], objs: list[models.Model], names: list[str]) -> int:
@@ -160,18 +218,12 @@ def update(model: type[models.Model], objs: list[models.Model], names: list[str]
     return len(objs)
 
 
-def _values(objs, fields, connection, *, stamped=()) -> list[list]:
+def _values(objs, fields, connection, *, stamped=(), now=None) -> list[list]:
     """Each object's values of ``fields``, as the database takes them; the fields stamped on
     insert get the same time for every object. Equal values are converted once."""
     read = attrgetter(*(f.attname for f in fields))
     related = [(i, f) for i, f in enumerate(fields) if f.is_relation]
-    prepare = [
-        (i, f)
-        for i, f in enumerate(fields)
-        if not f.is_relation and f.get_internal_type() not in PLAIN
-    ]
-    now = timezone.now()
-    converted: dict = {}
+    now = now or timezone.now()
     rows = []
     for obj in objs:
         for field in stamped:
@@ -181,16 +233,30 @@ def _values(objs, fields, connection, *, stamped=()) -> list[list]:
             if row[i] is None and (target := field.get_cached_value(obj, None)) is not None:
                 row[i] = target.pk
                 setattr(obj, field.attname, target.pk)
+        rows.append(row)
+    return _prepared(rows, fields, connection)
+
+
+def _prepared(rows: list[list], fields, connection) -> list[list]:
+    """The rows (lists of the values of ``fields``, changed in place) as the database takes
+    them: a plain value as it is, any other converted by its field, equal ones once."""
+    prepare = [
+        (i, f)
+        for i, f in enumerate(fields)
+        if not f.is_relation and f.get_internal_type() not in PLAIN
+    ]
+    converted: dict = {}
+    for row in rows:
         for i, field in prepare:
             value = row[i]
-            if type(value) is datetime or type(value) is list:  # repeated ones: [], the stamp
-                key = (i, value if type(value) is datetime else repr(value))
+            kind = type(value)
+            if kind is datetime or kind is date or kind is list:  # often repeated: [], the stamp
+                key = (i, kind, repr(value) if kind is list else value)
                 if key not in converted:
                     converted[key] = field.get_db_prep_save(value, connection)
                 row[i] = converted[key]
             else:
                 row[i] = field.get_db_prep_save(value, connection)
-        rows.append(row)
     return rows
 
 

@@ -21,12 +21,11 @@ from functools import lru_cache
 
 from django.apps import apps as django_apps
 
-from projects.models.unsaved import unsaved
 from projects.table.dates import parse_events
 from projects.table.notation import find_tags, strip_tags
 from projects.table.search import TITLE_END, index_text
 
-from .bulk import insert, update
+from .bulk import insert_rows, update
 
 
 def _model(models, name):
@@ -54,41 +53,31 @@ def prepare_activities(activities: Iterable) -> None:
         activity.search_text = activity_index(activity.text, activity.details, activity.tags)
 
 
-def events_of(activity, fiscal_year: int, *, Event=None) -> list:
-    """The activity's dated events (unsaved), from its text and then each detail line."""
-    Event = Event or _model(None, "Event")
-    return [
-        unsaved(Event, activity=activity, order=order, **fields)
-        for order, fields in enumerate(
-            fields
-            for source in [activity.text, *activity.details]
-            for fields in _event_fields(source, fiscal_year)
-        )
-    ]
-
-
 @lru_cache(maxsize=20_000)
-def _event_fields(source: str, fiscal_year: int) -> tuple[dict, ...]:
+def _event_values(source: str, fiscal_year: int) -> tuple[tuple, ...]:
+    """The events of one line: each one's values of ``Event.PARSED_FIELDS``."""
     Event = _model(None, "Event")
-    return tuple(Event.fields_of(parsed) for parsed in parse_events(source, fiscal_year))
+    return tuple(
+        tuple(Event.fields_of(parsed)[name] for name in Event.PARSED_FIELDS)
+        for parsed in parse_events(source, fiscal_year)
+    )
 
 
 def write_events(activities_by_year: dict[int, list], *, created=frozenset()) -> None:
     """Replace the events of written activities ({fiscal year: activities}; those whose id is
-    in ``created`` are new and have none yet): two queries."""
+    in ``created`` are new and have none yet), from their text and then each detail line: two
+    queries."""
     Event = _model(None, "Event")
     ids = [a.pk for acts in activities_by_year.values() for a in acts if a.pk not in created]
     if ids:
         Event.objects.filter(activity__in=ids).delete()
-    insert(
-        Event,
-        [
-            event
-            for year, activities in activities_by_year.items()
-            for activity in activities
-            for event in events_of(activity, year, Event=Event)
-        ],
-    )
+    rows = []
+    for year, activities in activities_by_year.items():
+        for activity in activities:
+            lines = [activity.text, *activity.details]
+            events = [v for line in lines for v in _event_values(line, year)]
+            rows += [(activity.pk, order, *values) for order, values in enumerate(events)]
+    insert_rows(Event, ["activity", "order", *Event.PARSED_FIELDS], rows)
 
 
 # ---------------------------------------------------------------------------- projects

@@ -154,9 +154,13 @@ def cell_value(cell, shared, dates, durations, epoch):
     return value  # str (a formula's text), e (an error's code)
 
 
-@lru_cache(maxsize=4096)
 def _column(coordinate: str) -> int:
-    return coordinate_to_tuple(coordinate)[1]
+    return _column_number(coordinate.rstrip("0123456789"))
+
+
+@lru_cache(maxsize=4096)
+def _column_number(letters: str) -> int:
+    return coordinate_to_tuple(f"{letters}1")[1]
 
 
 def _row_number(r: str) -> int:

@@ -449,8 +449,9 @@ def test_import_queries_do_not_grow_with_the_table(db, tmp_path):
     # year and each level), 2 reads of the years before and after it, 1 insert of the events,
     # 1 read of the first listings, 1 insert of the history, 2 for the import's version (the
     # year, the insert: one that made its year keeps no after-state), 1 read of the years whose
-    # caches follow, and 2 savepoints, each with its release.
-    assert small == large == 21
+    # caches follow, and 2 savepoints, each with its release. On PostgreSQL each table's rows
+    # are one COPY after one query that draws their keys: 6 more.
+    assert small == large == (21 if connection.vendor == "sqlite" else 27)
 
 
 def test_reimport_queries_do_not_grow_with_the_table(db, tmp_path):
