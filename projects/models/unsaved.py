@@ -1,13 +1,19 @@
-"""New instances by the ten thousand (an import's rows, their events), built as ``model(**values)``
-builds them at a third less of the cost: the values go in field order, as Django passes a row
-it has read (``Model.from_db``), and each relation given as an object is kept as the object, so
-``bulk.insert`` writes its key once it has one."""
+"""New instances by the ten thousand (an import's rows), built as ``model(**values)`` builds
+them at about a third of the cost: the values go in field order, as Django passes a row it
+has read (``Model.from_db``), and each relation given as an object is kept as the object, so
+``bulk.insert`` writes its key once it has one. Where nothing listens to a model's init
+signals and its fields are plain attributes (a column's value, a relation's key), the instance
+is filled as ``Model.__init__`` would fill it, without the call."""
 
 from __future__ import annotations
 
 from functools import cache
 
 from django.db import models
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.query_utils import DeferredAttribute
+from django.db.models.signals import post_init, pre_init
 
 
 def unsaved(model: type[models.Model], **values) -> models.Model:
@@ -28,11 +34,34 @@ def unsaved(model: type[models.Model], **values) -> models.Model:
     for position, field in calls:
         if position not in given:
             args[position] = field.get_default()
-    obj = model(*args)
+    attnames = _plain(model)
+    if attnames is None:
+        obj = model(*args)
+    else:
+        obj = model.__new__(model)
+        obj._state = ModelState()
+        obj.__dict__.update(zip(attnames, args, strict=True))
     for field, target in related:
         if target is not None:
             field.set_cached_value(obj, target)
     return obj
+
+
+def _plain(model) -> tuple[str, ...] | None:
+    """The attnames of the model's fields when ``Model.__init__`` would only set each one and
+    send signals nobody listens to; else None."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return None
+    return _attnames(model)
+
+
+@cache
+def _attnames(model) -> tuple[str, ...] | None:
+    fields = model._meta.concrete_fields
+    plain = (DeferredAttribute, ForeignKeyDeferredAttribute)
+    if any(type(model.__dict__.get(f.attname)) not in plain for f in fields):
+        return None
+    return tuple(f.attname for f in fields)
 
 
 @cache
