@@ -126,13 +126,22 @@ def _copy(cursor, model, fields, objs, values) -> None:
         for start in range(0, len(objs), BATCH)
     )
     columns = ", ".join(quote(f.column) for f in [meta.pk, *fields])
-    _copy_logged(cursor, f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN", _Stream(batches))
+    try:
+        _copy_logged(
+            cursor, f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN", _Stream(batches)
+        )
+    except BaseException:
+        for obj in objs:  # nothing was written: the objects are as unsaved as before
+            setattr(obj, meta.pk.attname, None)
+        raise
 
 
 def _copy_logged(cursor, sql: str, stream) -> None:
-    """psycopg2's COPY, in Django's query log like every other statement when it is kept."""
+    """psycopg2's COPY, in Django's query log like every other statement when it is kept, and
+    failing with Django's database errors."""
     start = clock.monotonic()
-    cursor.cursor.copy_expert(sql, stream)
+    with cursor.db.wrap_database_errors:
+        cursor.cursor.copy_expert(sql, stream)
     if cursor.db.queries_logged:
         cursor.db.queries_log.append({"sql": sql, "time": f"{clock.monotonic() - start:.3f}"})
 
@@ -169,7 +178,10 @@ def _copy_data(rows, keys=None) -> str:
         except TypeError:  # unhashable
             return _copy_value(value)
 
-    lines = (FIELD.join([v if type(v) is str else text(v) for v in row]) + LINE for row in rows)
+    lines = (
+        FIELD.join([v if type(v) is str and "\x00" not in v else text(v) for v in row]) + LINE
+        for row in rows
+    )
     if keys is not None:
         lines = (str(key) + FIELD + line for key, line in zip(keys, lines, strict=True))
     data = "".join(lines)
@@ -184,6 +196,8 @@ def _copy_value(value) -> str:
     if value is None:
         return NULL
     if isinstance(value, (str, Promise)):
+        if "\x00" in str(value):  # PostgreSQL refuses it; here it would end a field
+            raise ValueError("A string literal cannot contain NUL (0x00) characters.")
         return str(value)
     if isinstance(value, bool):
         return "t" if value else "f"
@@ -191,10 +205,11 @@ def _copy_value(value) -> str:
         return str(value)
     if isinstance(value, (date, time)):  # datetimes too
         return value.isoformat()
-    if hasattr(value, "adapted") and hasattr(value, "dumps"):  # psycopg2's Json
-        return value.dumps(value.adapted)
-    if isinstance(value, (bytes, memoryview)):
-        return BYTES + bytes(value).hex()
+    adapted = getattr(value, "adapted", value)  # psycopg2's Json and Binary hold the value
+    if isinstance(adapted, (bytes, bytearray, memoryview)):
+        return BYTES + bytes(adapted).hex()
+    if hasattr(value, "dumps"):  # psycopg2's Json
+        return value.dumps(adapted)
     raise TypeError(f"no COPY text for {type(value).__name__}")
 
 

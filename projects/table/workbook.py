@@ -35,6 +35,7 @@ INLINE, STRING_ITEM, TEXT, RUN = f"{MAIN}is", f"{MAIN}si", f"{MAIN}t", f"{MAIN}r
 DOCTYPES = tuple("<!DOCTYPE".encode(e) for e in ("utf-8", "utf-16-le", "utf-16-be"))
 OVERLAP = max(len(d) for d in DOCTYPES)
 CHUNK = 1 << 20
+MAX_ROWS = 1_048_576  # a sheet's last row in Excel
 
 
 class DocumentTypeRefused(DefusedXmlException):
@@ -76,6 +77,8 @@ class Workbook:
         for row in elements:
             r = row.get("r")
             number = _row_number(r) if r else number + 1
+            if number > MAX_ROWS:
+                raise ValueError(f"row {number} is past the last row a sheet can have")
             if number <= len(rows):
                 continue  # a row out of order: openpyxl skips it too
             rows += [()] * (number - 1 - len(rows))  # rows the file leaves out
@@ -138,8 +141,8 @@ def cell_value(cell, shared, dates, durations, epoch):
         return None
     if kind == "n":
         number = float(value) if "." in value or "E" in value or "e" in value else int(value)
-        style = int(cell.get("s") or 0)
-        if style and style in dates:
+        style = int(cell.get("s") or 0)  # the first style too may be a date's
+        if style in dates:
             try:
                 return from_excel(number, epoch, timedelta=style in durations)
             except (OverflowError, ValueError):

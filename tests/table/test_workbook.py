@@ -155,3 +155,33 @@ def test_a_part_that_declares_a_document_type_is_refused_in_words(tmp_path, part
     with pytest.raises(WorkbookError) as refused:
         read_overview(path, municipalities=MEMBERS)
     assert [p.code for p in refused.value.problems] == ["entities"]
+
+
+def test_a_number_in_the_first_style_reads_as_a_date_when_that_style_is_a_dates(tmp_path):
+    """Excel's Normal style (the first) may be given a date format: its numbers are dates."""
+    wb = openpyxl.Workbook()
+    wb.active["A1"], wb.active["B1"] = 43831, "テキスト"
+    saved, path = tmp_path / "saved.xlsx", tmp_path / "normal-date.xlsx"
+    wb.save(saved)
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/styles.xml":
+                head, xfs = data.split(b"<cellXfs", 1)
+                data = head + b"<cellXfs" + xfs.replace(b'numFmtId="0"', b'numFmtId="14"', 1)
+            target.writestr(item, data)
+    assert portal_rows(path) == openpyxl_rows(path)
+    assert portal_rows(path)[0][1][0][0] == datetime.datetime(2020, 1, 1)
+
+
+def test_a_row_past_the_last_a_sheet_can_have_is_a_damaged_workbook(r2_path, tmp_path):
+    path = tmp_path / "far.xlsx"
+    with zipfile.ZipFile(r2_path) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b'<row r="300000000"/></sheetData>')
+            target.writestr(item, data)
+    with pytest.raises(WorkbookError) as refused:
+        read_overview(path, municipalities=MEMBERS)
+    assert [p.code for p in refused.value.problems] == ["damaged"]
