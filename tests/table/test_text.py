@@ -13,6 +13,7 @@ from projects.table.model import ActivityData
 from projects.table.reader import read_overview
 from projects.table.writer import write_overview
 from tests.support.builders import MEMBERS, Sheet, build, small_rows
+from tests.support.packages import rewritten
 
 
 def read(source, **kwargs):
@@ -165,27 +166,17 @@ def test_a_truncated_workbook_is_damaged(r2_path, tmp_path):
 
 
 def test_a_part_that_is_no_xml_is_damaged(r2_path, tmp_path):
-    path = tmp_path / "bad.xlsx"
-    with zipfile.ZipFile(r2_path) as source, zipfile.ZipFile(path, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data[: len(data) // 2]
-            target.writestr(item, data)
+    sheet = "xl/worksheets/sheet1.xml"
+    path = rewritten(r2_path, tmp_path / "bad.xlsx", {sheet: lambda data: data[: len(data) // 2]})
     with pytest.raises(WorkbookError) as refused:
         read(path)
     assert [p.code for p in refused.value.problems] == ["damaged"]
 
 
 def test_entity_declarations_are_refused_in_words(r2_path, tmp_path):
-    path = tmp_path / "bomb.xlsx"
     doctype = b'<?xml version="1.0"?>\n<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]>'
-    with zipfile.ZipFile(r2_path) as source, zipfile.ZipFile(path, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = doctype + data
-            target.writestr(item, data)
+    sheet = "xl/worksheets/sheet1.xml"
+    path = rewritten(r2_path, tmp_path / "bomb.xlsx", {sheet: lambda data: doctype + data})
     with pytest.raises(WorkbookError) as refused:
         read(path)
     assert messages(refused.value.problems) == [

@@ -14,6 +14,7 @@ from projects.table.files import WorkbookError
 from projects.table.reader import read_overview
 from projects.table.workbook import Workbook
 from tests.support.builders import MEMBERS, Sheet, build, small_rows
+from tests.support.packages import rewritten
 
 
 def openpyxl_rows(path):
@@ -64,32 +65,29 @@ def with_shared_strings(path, target):
         strings.append(match.group(3))
         return f'<c {match.group(1)}t="s"{match.group(2)}><v>{len(strings) - 1}</v></c>'
 
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as out:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename.startswith("xl/worksheets/"):
-                data = INLINE_CELL.sub(shared, data.decode()).encode()
-            elif item.filename == "[Content_Types].xml":
-                data = data.replace(
-                    b"</Types>",
-                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
-                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
-                )
-            elif item.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(
-                    b"</Relationships>",
-                    b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/'
-                    b'officeDocument/2006/relationships/sharedStrings" '
-                    b'Target="sharedStrings.xml"/></Relationships>',
-                )
-            out.writestr(item, data)
-        items = [f"<si>{text}{PHONETIC if k == 0 else ''}</si>" for k, text in enumerate(strings)]
-        out.writestr(
-            "xl/sharedStrings.xml",
-            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            f'count="{len(items)}" uniqueCount="{len(items)}">{"".join(items)}</sst>',
-        )
-    return target
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as source:
+        cells = INLINE_CELL.sub(shared, source.read(sheet).decode()).encode()
+    changes = {
+        sheet: lambda _: cells,
+        "[Content_Types].xml": lambda data: data.replace(
+            b"</Types>",
+            b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+        ),
+        "xl/_rels/workbook.xml.rels": lambda data: data.replace(
+            b"</Relationships>",
+            b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/'
+            b'officeDocument/2006/relationships/sharedStrings" '
+            b'Target="sharedStrings.xml"/></Relationships>',
+        ),
+    }
+    items = [f"<si>{text}{PHONETIC if k == 0 else ''}</si>" for k, text in enumerate(strings)]
+    table = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'count="{len(items)}" uniqueCount="{len(items)}">{"".join(items)}</sst>'
+    )
+    return rewritten(path, target, changes, {"xl/sharedStrings.xml": table})
 
 
 def test_the_r2_workbook_and_an_export_read_as_openpyxl_reads_them(r2_path, tmp_path):
@@ -136,22 +134,16 @@ def test_every_kind_of_cell_reads_as_openpyxl_reads_it(tmp_path):
 @pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"])
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
 def test_a_part_that_declares_a_document_type_is_refused_in_words(tmp_path, part, encoding):
-    path = tmp_path / "doctype.xlsx"
     original = with_shared_strings(
         build(tmp_path / "x.xlsx", Sheet(small_rows())), tmp_path / "s.xlsx"
     )
-    with zipfile.ZipFile(original) as source, zipfile.ZipFile(path, "w") as target:
-        assert part in source.namelist()
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == part:
-                body = data.decode("utf-8").split("?>", 1)[-1]  # after a declaration if any
-                text = (
-                    f'<?xml version="1.0" encoding="{encoding}"?>'
-                    '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]>' + body
-                )
-                data = text.encode(encoding)
-            target.writestr(item, data)
+
+    def declared(data):
+        body = data.decode("utf-8").split("?>", 1)[-1]  # after a declaration if any
+        text = f'<?xml version="1.0" encoding="{encoding}"?>'
+        return (text + '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]>' + body).encode(encoding)
+
+    path = rewritten(original, tmp_path / "doctype.xlsx", {part: declared})
     with pytest.raises(WorkbookError) as refused:
         read_overview(path, municipalities=MEMBERS)
     assert [p.code for p in refused.value.problems] == ["entities"]
@@ -163,25 +155,23 @@ def test_a_number_in_the_first_style_reads_as_a_date_when_that_style_is_a_dates(
     wb.active["A1"], wb.active["B1"] = 43831, "テキスト"
     saved, path = tmp_path / "saved.xlsx", tmp_path / "normal-date.xlsx"
     wb.save(saved)
-    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(path, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/styles.xml":
-                head, xfs = data.split(b"<cellXfs", 1)
-                data = head + b"<cellXfs" + xfs.replace(b'numFmtId="0"', b'numFmtId="14"', 1)
-            target.writestr(item, data)
+
+    def first_style_a_date(data):
+        head, xfs = data.split(b"<cellXfs", 1)
+        return head + b"<cellXfs" + xfs.replace(b'numFmtId="0"', b'numFmtId="14"', 1)
+
+    rewritten(saved, path, {"xl/styles.xml": first_style_a_date})
     assert portal_rows(path) == openpyxl_rows(path)
     assert portal_rows(path)[0][1][0][0] == datetime.datetime(2020, 1, 1)
 
 
 def test_a_row_past_the_last_a_sheet_can_have_is_a_damaged_workbook(r2_path, tmp_path):
-    path = tmp_path / "far.xlsx"
-    with zipfile.ZipFile(r2_path) as source, zipfile.ZipFile(path, "w") as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b"</sheetData>", b'<row r="300000000"/></sheetData>')
-            target.writestr(item, data)
+    far = b'<row r="300000000"/></sheetData>'
+    path = rewritten(
+        r2_path,
+        tmp_path / "far.xlsx",
+        {"xl/worksheets/sheet1.xml": lambda data: data.replace(b"</sheetData>", far)},
+    )
     with pytest.raises(WorkbookError) as refused:
         read_overview(path, municipalities=MEMBERS)
     assert [p.code for p in refused.value.problems] == ["damaged"]
