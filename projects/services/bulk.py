@@ -56,8 +56,6 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> list[models.M
         return model.objects.bulk_create(objs)
     fields, stamped = _columns(model)
     now = timezone.now()  # of every row stamped on insert
-    size = _batch(connection, len(fields))
-    pk = model._meta.pk
     with connection.cursor() as cursor:
         if hasattr(cursor.cursor, "copy_expert"):  # psycopg2
             _copy(
@@ -71,6 +69,7 @@ def insert(model: type[models.Model], objs: list[models.Model]) -> list[models.M
                 obj._state.adding, obj._state.db = False, db
             return objs
         rows = _values(objs, fields, connection, stamped=stamped, now=now)
+        size, pk = _batch(connection, len(fields)), model._meta.pk
         for start in range(0, len(rows), size):
             batch = rows[start : start + size]
             cursor.execute(_sql(model, connection.alias, len(batch)), [v for r in batch for v in r])
@@ -90,21 +89,20 @@ def insert_rows(model: type[models.Model], names: list[str], rows: list[tuple]) 
     fields = [model._meta.get_field(name) for name in names]
     quote = connection.ops.quote_name
     table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+
+    def prepared(part):
+        return _prepared([list(r) for r in part], fields, connection)
+
     with connection.cursor() as cursor:
         if hasattr(cursor.cursor, "copy_expert"):  # psycopg2
             batches = (
-                _copy_data(
-                    _prepared([list(r) for r in rows[start : start + BATCH]], fields, connection)
-                )
+                _copy_data(prepared(rows[start : start + BATCH]))
                 for start in range(0, len(rows), BATCH)
             )
             _copy_logged(cursor, f"COPY {table} ({columns}) FROM STDIN", _Stream(batches))
             return
         one = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        cursor.executemany(
-            f"INSERT INTO {table} ({columns}) VALUES {one}",
-            _prepared([list(r) for r in rows], fields, connection),
-        )
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {one}", prepared(rows))
 
 
 def _copy(cursor, model, fields, objs, values) -> None:
@@ -157,10 +155,10 @@ class _Stream:
         return next(self.batches, "")
 
 
-# COPY's text format, built for the whole table at once: the values are joined with tokens
-# that begin with NUL, which no value holds (PostgreSQL refuses it in text), the characters
-# COPY escapes are escaped in one pass over the whole text, then the tokens become a tab, a
-# line end, \N (NULL) and \\x (the start of bytes in hex).
+# COPY's text format, built a batch of rows at a time: the values are joined with tokens that
+# begin with NUL, which no value holds (PostgreSQL refuses it in text; ``_copy_value`` refuses
+# it here), the characters COPY escapes are escaped in one pass over the batch's text, then the
+# tokens become a tab, a line end, \N (NULL) and \\x (the start of bytes in hex).
 FIELD, LINE, NULL, BYTES = "\x00t", "\x00n", "\x00N", "\x00B"
 _ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))  # backslash first
 _TOKENS = ((NULL, "\\N"), (BYTES, "\\\\x"), (FIELD, "\t"), (LINE, "\n"))

@@ -24,7 +24,7 @@ from xml.etree.ElementTree import XMLPullParser
 from defusedxml import DefusedXmlException
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
-from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.utils.cell import column_index_from_string
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.xml.constants import SHARED_STRINGS
 
@@ -163,7 +163,7 @@ def _column(coordinate: str) -> int:
 
 @lru_cache(maxsize=4096)
 def _column_number(letters: str) -> int:
-    return coordinate_to_tuple(f"{letters}1")[1]
+    return column_index_from_string(letters)
 
 
 def _row_number(r: str) -> int:
